@@ -1,0 +1,119 @@
+/**
+ * @file erp/store.h
+ * @brief Opening and closing a store: a storage backend plus a cache.
+ *
+ * A store is chosen by URL, as SQLite chooses a VFS by name:
+ *
+ * | URL                                   | backend                          |
+ * |---------------------------------------|----------------------------------|
+ * | `sqlite:PATH`                         | embedded SQLite file (default `sqlite:erp.db`) |
+ * | `sqlite::memory:`                     | private in-memory SQLite database |
+ * | `postgresql://user:pass@host:port/db` | PostgreSQL through libpq (also `postgres://`) |
+ *
+ * and the cache by `opts.cache_url`: `mem:` (default, in-process) or
+ * `redis://[:password@]host:port[/db]`.
+ *
+ * Opening applies the pending schema migrations (forward-only, checksummed)
+ * unless `opts.no_migrate` is set.
+ *
+ * Thread safety: an erp_store is shared by threads. Every function that takes
+ * one may be called concurrently, except erp_store_close(), which must be
+ * the last call on it once no other thread uses it.
+ */
+#ifndef ERP_STORE_H
+#define ERP_STORE_H
+
+#include "common.h"
+#include "buf.h"
+
+ERP_BEGIN_DECL
+
+/** An opened store. Opaque; shared by threads. */
+typedef struct erp_store erp_store;
+
+/** The current version of erp_store_options. */
+#define ERP_STORE_OPTIONS_VERSION 1
+
+/**
+ * Options for erp_store_open(). Declare with ERP_STORE_OPTIONS_INIT; fields
+ * are only ever appended, and zero always means "the default".
+ */
+typedef struct erp_store_options {
+	unsigned int version;     /**< ERP_STORE_OPTIONS_VERSION. */
+	const char *cache_url;    /**< Cache backend URL; NULL means "mem:". */
+	int no_migrate;           /**< Non-zero: do not apply migrations; refuse a store that lacks them. */
+	int sync_full;            /**< SQLite: synchronous=FULL instead of NORMAL (durable against power loss). */
+	int pool_size;            /**< Connections: SQLite readers, PostgreSQL pool size; 0 = 4. */
+	int busy_timeout_ms;      /**< SQLite: how long to wait for another process's lock; 0 = 5000. */
+	int connect_timeout_s;    /**< PostgreSQL: connect timeout in seconds; 0 = 10. */
+	int statement_timeout_ms; /**< PostgreSQL: statement_timeout; 0 = none. */
+	size_t cache_max_bytes;   /**< mem: cache bound in bytes; 0 = 64 MiB. */
+} erp_store_options;
+
+/** Initialiser for erp_store_options with every default. */
+#define ERP_STORE_OPTIONS_INIT { ERP_STORE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0 }
+
+/**
+ * Opens (creating it if needed, for SQLite files) the store at `url`.
+ *
+ * @param out   receives the store; set to NULL on failure. Close it with
+ *              erp_store_close().
+ * @param url   storage URL (see the table above); NULL means "sqlite:erp.db".
+ * @param opts  options, or NULL for the defaults. Not retained.
+ * @return ERP_OK;
+ *         ERP_EINVALID (field "url" or "cache_url") for a malformed URL or an
+ *         unknown scheme, or an options struct of an unknown version
+ *         (field "version");
+ *         ERP_EAUTH when the database refuses the credentials;
+ *         ERP_EBACKEND when the database cannot be opened or reached, is not
+ *         a liberp store, is corrupt, has a migration whose text changed, or
+ *         was written by a newer liberp;
+ *         ERP_ERROR when out of memory.
+ */
+ERP_EXTERN int erp_store_open(erp_store **out, const char *url, const erp_store_options *opts);
+
+/**
+ * Closes a store and releases every connection it holds.
+ *
+ * Contexts made from the store must be freed first.
+ *
+ * @param store the store; NULL is accepted and ignored.
+ */
+ERP_EXTERN void erp_store_close(erp_store *store);
+
+/**
+ * The name of the storage backend in use ("sqlite", "postgresql").
+ *
+ * @return a string borrowed from the store, valid until it is closed.
+ */
+ERP_EXTERN const char *erp_store_backend(const erp_store *store);
+
+/**
+ * The highest schema migration applied to the store.
+ *
+ * @param out   receives the migration number.
+ * @param store the store.
+ * @return ERP_OK, ERP_EINVALID for NULL arguments, ERP_EBACKEND.
+ */
+ERP_EXTERN int erp_store_schema_version(int *out, erp_store *store);
+
+/**
+ * Checks the store's invariants and reports the first discrepancy.
+ *
+ * Today it checks that every applied migration matches the text built into
+ * this library and that the storage itself is sound (SQLite:
+ * `PRAGMA integrity_check`). Later capabilities (balances, stock, hash
+ * chains) add their own checks here.
+ *
+ * @param out   receives a JSON report `{"ok":true|false,"checks":[...]}`
+ *              (may be NULL when only the code matters).
+ * @param store the store.
+ * @return ERP_OK when every check passes; ERP_ERROR when one fails (the
+ *         report and erp_error_last() name it); ERP_EBACKEND when a check
+ *         could not run.
+ */
+ERP_EXTERN int erp_store_verify(erp_buf *out, erp_store *store);
+
+ERP_END_DECL
+
+#endif /* ERP_STORE_H */

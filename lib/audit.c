@@ -1,0 +1,88 @@
+/* The audit log (erp/audit.h, audit_internal.h). */
+#include <erp/audit.h>
+
+#include "audit_internal.h"
+#include "error.h"
+#include "json_out.h"
+
+#include <string.h>
+
+int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
+                      const char *entity_id, const char *before, const char *after)
+{
+	char id[ERP__UUID_LEN + 1], now[ERP__TIMESTAMP_LEN + 1];
+	erp__uuid_v7(id);
+	erp__now_timestamp(now);
+	erp_value p[] = {
+		erp__v_text(ctx->tenant_id), erp__v_text(id), erp__v_text(now), erp__v_text(ctx->user_id),
+		erp__v_text(action), erp__v_text(entity), erp__v_text(entity_id), erp__v_text(before), erp__v_text(after),
+	};
+	return erp__db_exec(tx,
+	                    "INSERT INTO {system.audit_log} (tenant_id, id, at, actor, action, entity, entity_id, before, after) "
+	                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+	                    p, 9, NULL);
+}
+
+typedef struct {
+	const erp_ctx *ctx;
+	int limit;
+	json_t *result;
+} audit_list_job;
+
+/* Parses stored JSON text back into a value; NULL column -> JSON null. */
+static json_t *stored_json(const char *text)
+{
+	if (!text)
+		return json_null();
+	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+	return v ? v : json_string(text);
+}
+
+static int audit_list_body(erp__tx *tx, void *payload)
+{
+	audit_list_job *job = payload;
+	json_decref(job->result);
+	if (!(job->result = json_array()))
+		return erp__oom();
+	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_int(job->limit) };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx,
+	                       "SELECT id, at, actor, action, entity, entity_id, before, after FROM {system.audit_log} "
+	                       "WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+	                       p, 2);
+	if (rc != ERP_OK)
+		return rc;
+	while ((rc = erp__db_next(tx, rows)) == 1) {
+		char s[8][24];
+		json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}",
+		                        "id", erp__db_text(tx, rows, 0, s[0]), "at", erp__db_text(tx, rows, 1, s[1]),
+		                        "actor", erp__db_text(tx, rows, 2, s[2]), "action", erp__db_text(tx, rows, 3, s[3]),
+		                        "entity", erp__db_text(tx, rows, 4, s[4]), "entity_id", erp__db_text(tx, rows, 5, s[5]),
+		                        "before", stored_json(erp__db_text(tx, rows, 6, s[6])),
+		                        "after", stored_json(erp__db_text(tx, rows, 7, s[7])));
+		if (!row || json_array_append_new(job->result, row) != 0) {
+			rc = erp__oom();
+			break;
+		}
+	}
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+int erp_audit_list(erp_buf *out, erp_ctx *ctx, int limit)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	int rc = erp__ctx_require(ctx, ERP_ROLE_ADMIN, "reading the audit log");
+	if (rc != ERP_OK)
+		return rc;
+	if (limit < 1 || limit > 1000)
+		return erp__invalid("limit", "limit must be 1 to 1000, not %d", limit);
+	audit_list_job job = { ctx, limit, NULL };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, audit_list_body, &job);
+	if (rc == ERP_OK)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	return rc;
+}

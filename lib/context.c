@@ -1,0 +1,108 @@
+/* Tenant contexts (erp/context.h). */
+#include "context_internal.h"
+#include "db.h"
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_ID_MAX 200
+
+const char *erp__role_name(int role)
+{
+	switch (role) {
+	case ERP_ROLE_READONLY: return "readonly";
+	case ERP_ROLE_READWRITE: return "readwrite";
+	case ERP_ROLE_ADMIN: return "admin";
+	default: return NULL;
+	}
+}
+
+erp_storage_scope erp__ctx_scope(const erp_ctx *ctx)
+{
+	erp_storage_scope scope = { ctx->tenant_id, ctx->user_id, ctx->role };
+	return scope;
+}
+
+int erp__ctx_require(const erp_ctx *ctx, int min_role, const char *what)
+{
+	if (!ctx)
+		return erp__invalid("ctx", "ctx is NULL");
+	if (ctx->role < min_role)
+		return erp__error(ERP_EPERM, NULL, NULL, "%s needs the %s role; '%s' acts as %s", what,
+		                  erp__role_name(min_role), ctx->user_id, erp__role_name(ctx->role));
+	return ERP_OK;
+}
+
+static int tenant_exists_body(erp__tx *tx, void *payload)
+{
+	erp_value id = erp__v_text(payload);
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, "SELECT 1 FROM {auth.tenants} WHERE id = $1", &id, 1);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	erp__db_close(tx, rows);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return erp__error(ERP_ENOTFOUND, "auth.tenant", "tenant_id", "no tenant with id %s", (const char *)payload);
+	return ERP_OK;
+}
+
+int erp_ctx_new(erp_ctx **out, erp_store *store, const char *tenant_id, const char *user_id, int role)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	*out = NULL;
+	if (!store)
+		return erp__invalid("store", "store is NULL");
+	char tenant[ERP__UUID_LEN + 1];
+	if (!tenant_id || !erp__uuid_normalize(tenant, tenant_id))
+		return erp__invalid("tenant_id", "tenant_id must be a UUID");
+	size_t chars;
+	if (!user_id || !user_id[0] || strlen(user_id) > USER_ID_MAX ||
+	    !erp__utf8_check(user_id, strlen(user_id), false, &chars))
+		return erp__invalid("user_id", "user_id must be 1 to %d bytes of UTF-8 without control characters", USER_ID_MAX);
+	if (!erp__role_name(role))
+		return erp__invalid("role", "role must be ERP_ROLE_READONLY, ERP_ROLE_READWRITE or ERP_ROLE_ADMIN, not %d", role);
+
+	erp_storage_scope scope = { NULL, NULL, 0 };
+	int rc = erp__tx_run(store, ERP_TX_READ, &scope, tenant_exists_body, tenant);
+	if (rc != ERP_OK)
+		return rc;
+
+	erp_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx || !(ctx->user_id = strdup(user_id))) {
+		free(ctx);
+		return erp__oom();
+	}
+	ctx->store = store;
+	memcpy(ctx->tenant_id, tenant, sizeof tenant);
+	ctx->role = role;
+	*out = ctx;
+	return ERP_OK;
+}
+
+void erp_ctx_free(erp_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	free(ctx->user_id);
+	free(ctx);
+}
+
+const char *erp_ctx_tenant(const erp_ctx *ctx)
+{
+	return ctx ? ctx->tenant_id : NULL;
+}
+
+const char *erp_ctx_user(const erp_ctx *ctx)
+{
+	return ctx ? ctx->user_id : NULL;
+}
+
+int erp_ctx_role(const erp_ctx *ctx)
+{
+	return ctx ? ctx->role : 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * The tenant context (erp/context.h) as the core sees it, and the role
+ * check every API call makes.
+ */
+#ifndef ERP_LIB_CONTEXT_INTERNAL_H
+#define ERP_LIB_CONTEXT_INTERNAL_H
+
+#include <erp/context.h>
+#include <erp/sys/storage.h>
+
+#include "ident.h"
+
+struct erp_ctx {
+	erp_store *store;
+	char tenant_id[ERP__UUID_LEN + 1];
+	char *user_id;
+	int role;
+};
+
+/** The storage scope of a context (borrowing its strings). */
+erp_storage_scope erp__ctx_scope(const erp_ctx *ctx);
+
+/**
+ * Checks that `ctx` is non-NULL and its role is at least `min_role`;
+ * otherwise raises ERP_EINVALID (NULL) or ERP_EPERM naming `what`.
+ */
+int erp__ctx_require(const erp_ctx *ctx, int min_role, const char *what);
+
+/** "readonly", "readwrite", "admin" (or NULL for another value). */
+const char *erp__role_name(int role);
+
+#endif

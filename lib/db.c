@@ -1,0 +1,158 @@
+/* Transactions and SQL templates over the storage interface (db.h). */
+#include "db.h"
+#include "error.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int erp__sql_render(erp__strbuf *out, const erp_sql_dialect *d, const char *tmpl)
+{
+	erp__strbuf_clear(out);
+	const char *p = tmpl;
+	while (*p) {
+		if (*p == '\'') {
+			/* A string literal is copied as it is. */
+			const char *end = p + 1;
+			while (*end && !(*end == '\'' && end[1] != '\''))
+				end += (*end == '\'' && end[1] == '\'') ? 2 : 1;
+			if (*end)
+				end++;
+			erp__strbuf_append(out, p, (size_t)(end - p));
+			p = end;
+		} else if (*p == '{') {
+			const char *close = strchr(p, '}');
+			if (!close)
+				return erp__error(ERP_ERROR, NULL, NULL, "SQL template: unclosed '{'");
+			size_t len = (size_t)(close - p - 1);
+			if (len == 10 && memcmp(p + 1, "for_update", 10) == 0) {
+				erp__strbuf_puts(out, d->for_update ? d->for_update : "");
+			} else {
+				const char *dot = memchr(p + 1, '.', len);
+				if (!dot)
+					return erp__error(ERP_ERROR, NULL, NULL, "SQL template: bad name {%.*s}", (int)len, p + 1);
+				erp__strbuf_append(out, p + 1, (size_t)(dot - p - 1));
+				erp__strbuf_putc(out, d->schema_separator);
+				erp__strbuf_append(out, dot + 1, (size_t)(close - dot - 1));
+			}
+			p = close + 1;
+		} else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+			erp__strbuf_putc(out, d->placeholder);
+			p++;
+		} else {
+			const char *next = p + strcspn(p, "'{$");
+			if (next == p)
+				next++;
+			erp__strbuf_append(out, p, (size_t)(next - p));
+			p = next;
+		}
+	}
+	if (!erp__strbuf_ok(out))
+		return erp__oom();
+	return ERP_OK;
+}
+
+static void retry_backoff(int attempt)
+{
+	/* 1 ms, then up to 2, 4, 8... ms (capped at 64), at random. */
+	uint32_t cap_ms = 1u << (attempt < 6 ? attempt : 6);
+	uint32_t us = 500 + randombytes_uniform(cap_ms * 1000u);
+	struct timespec ts = { 0, (long)us * 1000L };
+	nanosleep(&ts, NULL);
+}
+
+int erp__tx_run(erp_store *store, int mode, const erp_storage_scope *scope, erp__tx_fn fn, void *payload)
+{
+	erp__tx tx = { store, store->storage, NULL, ERP__STRBUF_INIT };
+	int rc = ERP_ERETRY;
+	for (int attempt = 0; attempt < ERP__TX_ATTEMPTS; attempt++) {
+		if (attempt)
+			retry_backoff(attempt);
+		rc = tx.st->begin(&tx.stx, tx.st, mode, scope);
+		if (rc != ERP_OK) {
+			if (rc == ERP_ERETRY)
+				continue;
+			break;
+		}
+		rc = fn(&tx, payload);
+		if (rc == ERP_OK) {
+			rc = tx.st->commit(tx.stx);
+		} else {
+			/* Keep the body's error: rollback may not overwrite it. */
+			erp_error saved = *erp_error_last();
+			char msg[1024], entity[128], field[128];
+			snprintf(msg, sizeof msg, "%s", saved.message);
+			snprintf(entity, sizeof entity, "%s", saved.entity ? saved.entity : "");
+			snprintf(field, sizeof field, "%s", saved.field ? saved.field : "");
+			tx.st->rollback(tx.stx);
+			erp_error_set(saved.code, saved.entity ? entity : NULL, saved.field ? field : NULL, msg);
+		}
+		tx.stx = NULL;
+		if (rc != ERP_ERETRY)
+			break;
+	}
+	erp__strbuf_free(&tx.sql);
+	if (rc == ERP_ERETRY)
+		erp__error(ERP_ERETRY, NULL, NULL, "the store stayed busy after %d attempts: %s",
+		           ERP__TX_ATTEMPTS, erp_error_last()->message);
+	return rc;
+}
+
+int erp__db_exec(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams, int64_t *changes)
+{
+	int rc = erp__sql_render(&tx->sql, tx->st->dialect, tmpl);
+	if (rc != ERP_OK)
+		return rc;
+	return tx->st->exec(tx->stx, erp__strbuf_cstr(&tx->sql), params, nparams, changes);
+}
+
+int erp__db_query(erp_storage_rows **out, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams)
+{
+	*out = NULL;
+	int rc = erp__sql_render(&tx->sql, tx->st->dialect, tmpl);
+	if (rc != ERP_OK)
+		return rc;
+	return tx->st->query(out, tx->stx, erp__strbuf_cstr(&tx->sql), params, nparams);
+}
+
+int erp__db_next(erp__tx *tx, erp_storage_rows *rows)
+{
+	return tx->st->next(rows);
+}
+
+const char *erp__db_text(erp__tx *tx, erp_storage_rows *rows, size_t col, char scratch[24])
+{
+	erp_value v;
+	if (tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
+		return NULL;
+	if (v.type == ERP_VALUE_INT) {
+		snprintf(scratch, 24, "%" PRId64, v.i);
+		return scratch;
+	}
+	return v.s;
+}
+
+int64_t erp__db_int(erp__tx *tx, erp_storage_rows *rows, size_t col)
+{
+	erp_value v;
+	if (tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
+		return 0;
+	if (v.type == ERP_VALUE_INT)
+		return v.i;
+	return strtoll(v.s, NULL, 10);
+}
+
+bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col)
+{
+	erp_value v;
+	return tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL;
+}
+
+void erp__db_close(erp__tx *tx, erp_storage_rows *rows)
+{
+	if (rows)
+		tx->st->rows_close(rows);
+}

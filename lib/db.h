@@ -1,0 +1,83 @@
+/*
+ * The core's way to storage: SQL templates rendered for the backend's
+ * dialect, run inside transactions that are retried when the backend
+ * reports ERP_ERETRY.
+ *
+ * Templates use `{area.table}` for tables, `$1..$N` for parameters and
+ * `{for_update}` for a row lock (see erp/sys/storage.h). Parameters are
+ * always bound, never pasted.
+ */
+#ifndef ERP_LIB_DB_H
+#define ERP_LIB_DB_H
+
+#include "store_internal.h"
+#include "strbuf.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/** An open transaction of the core. */
+typedef struct erp__tx {
+	erp_store *store;
+	erp_storage *st;
+	erp_storage_tx *stx;
+	erp__strbuf sql;   /* scratch for rendering */
+} erp__tx;
+
+/** Body of a transaction; may run several times (see erp__tx_run). */
+typedef int (*erp__tx_fn)(erp__tx *tx, void *payload);
+
+/** How often a transaction is attempted before ERP_ERETRY reaches the caller. */
+#define ERP__TX_ATTEMPTS 10
+
+/**
+ * Runs `fn` inside a transaction of `mode` for `scope`, commits when it
+ * returns ERP_OK and rolls back otherwise. When `fn`, begin or commit
+ * reports ERP_ERETRY the transaction is rolled back and run again, with a
+ * short random back-off, up to ERP__TX_ATTEMPTS times; so `fn` must not
+ * keep effects outside the transaction between attempts (reset outputs at
+ * its start).
+ */
+int erp__tx_run(erp_store *store, int mode, const erp_storage_scope *scope, erp__tx_fn fn, void *payload);
+
+/** Renders a template for a dialect into `out` (cleared first). */
+int erp__sql_render(erp__strbuf *out, const erp_sql_dialect *dialect, const char *tmpl);
+
+/** Runs a statement that returns no rows. `changes` may be NULL. */
+int erp__db_exec(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams, int64_t *changes);
+
+/** Runs a statement and opens its rows; close them with erp__db_close(). */
+int erp__db_query(erp_storage_rows **out, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams);
+
+/** Advances: 1 row, 0 end, or an error code. */
+int erp__db_next(erp__tx *tx, erp_storage_rows *rows);
+
+/** Column as text, or NULL for SQL NULL (integers are formatted into `scratch`, 24 bytes). */
+const char *erp__db_text(erp__tx *tx, erp_storage_rows *rows, size_t col, char scratch[24]);
+
+/** Column as an integer (0 for NULL; text is parsed). */
+int64_t erp__db_int(erp__tx *tx, erp_storage_rows *rows, size_t col);
+
+/** True when the column is SQL NULL. */
+bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col);
+
+void erp__db_close(erp__tx *tx, erp_storage_rows *rows);
+
+/** Parameter constructors. */
+static inline erp_value erp__v_text(const char *s)
+{
+	erp_value v = { s ? ERP_VALUE_TEXT : ERP_VALUE_NULL, 0, s, s ? strlen(s) : 0 };
+	return v;
+}
+static inline erp_value erp__v_int(int64_t i)
+{
+	erp_value v = { ERP_VALUE_INT, i, NULL, 0 };
+	return v;
+}
+static inline erp_value erp__v_null(void)
+{
+	erp_value v = { ERP_VALUE_NULL, 0, NULL, 0 };
+	return v;
+}
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * Connection parameters of the PostgreSQL backend (see pg_conninfo.h).
+ */
+#include "pg_conninfo.h"
+
+#include <erp/sys/backend.h>
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The part of `url` libpq should read: the scheme goes when a keyword string follows. */
+static const char *strip_scheme(const char *url)
+{
+	static const char *const schemes[] = { "postgresql:", "postgres:" };
+	size_t i;
+
+	for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
+		size_t n = strlen(schemes[i]);
+		if (strncmp(url, schemes[i], n) == 0 && strncmp(url + n, "//", 2) != 0)
+			return url + n;
+	}
+	return url;
+}
+
+static int add(erp__pg_conninfo *info, size_t *n, const char *key, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return erp_error_set(ERP_ERROR, NULL, NULL, "out of memory");
+	info->keys[*n] = key;
+	info->values[*n] = copy;
+	(*n)++;
+	return ERP_OK;
+}
+
+/*
+ * Validates the URL's syntax and reads what it says about the parameters
+ * the backend adds: its options, and its connect_timeout (`*url_timeout`
+ * is -1 when absent).
+ */
+static int parse_url(const char *conninfo, char **user_options, int *url_timeout)
+{
+	char *err = NULL;
+	PQconninfoOption *parsed = PQconninfoParse(conninfo, &err);
+	PQconninfoOption *o;
+	char msg[512];
+	size_t len;
+
+	*user_options = NULL;
+	*url_timeout = -1;
+	if (!parsed) {
+		if (!err)
+			return erp_error_set(ERP_ERROR, NULL, NULL, "out of memory");
+		len = strlen(err);
+		while (len > 0 && (err[len - 1] == '\n' || err[len - 1] == ' '))
+			err[--len] = '\0';
+		snprintf(msg, sizeof msg, "malformed PostgreSQL URL: %s", err);
+		PQfreemem(err);
+		return erp_error_set(ERP_EINVALID, NULL, "url", msg);
+	}
+	for (o = parsed; o->keyword; o++) {
+		if (!o->val || !o->val[0])
+			continue;
+		if (strcmp(o->keyword, "connect_timeout") == 0) {
+			*url_timeout = atoi(o->val);
+		} else if (strcmp(o->keyword, "options") == 0) {
+			*user_options = strdup(o->val);
+			if (!*user_options) {
+				PQconninfoFree(parsed);
+				return erp_error_set(ERP_ERROR, NULL, NULL, "out of memory");
+			}
+		}
+	}
+	PQconninfoFree(parsed);
+	return ERP_OK;
+}
+
+int erp__pg_conninfo_init(erp__pg_conninfo *info, const char *url, const erp_store_options *opts)
+{
+	const char *conninfo = strip_scheme(url ? url : "");
+	char *user_options = NULL;
+	int url_timeout;
+	int timeout = opts && opts->connect_timeout_s > 0 ? opts->connect_timeout_s : 10;
+	int stmt_ms = opts && opts->statement_timeout_ms > 0 ? opts->statement_timeout_ms : 0;
+	char num[32];
+	char *options;
+	size_t n = 0, cap;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	rc = parse_url(conninfo, &user_options, &url_timeout);
+	if (rc != ERP_OK)
+		return rc;
+
+	/* Before dbname: the expanded URL overrides these. */
+	rc = add(info, &n, "fallback_application_name", "liberp");
+	if (rc == ERP_OK && url_timeout < 0) {
+		snprintf(num, sizeof num, "%d", timeout);
+		rc = add(info, &n, "connect_timeout", num);
+	}
+	info->connect_timeout_s = url_timeout >= 0 ? url_timeout : timeout;
+	if (rc == ERP_OK)
+		rc = add(info, &n, "dbname", conninfo);
+	/* After dbname: these override the URL. */
+	if (rc == ERP_OK)
+		rc = add(info, &n, "client_encoding", "UTF8");
+	if (rc == ERP_OK) {
+		cap = (user_options ? strlen(user_options) + 1 : 0) + 96;
+		options = malloc(cap);
+		if (!options) {
+			rc = erp_error_set(ERP_ERROR, NULL, NULL, "out of memory");
+		} else {
+			int len = snprintf(options, cap, "%s%s-c TimeZone=UTC -c DateStyle=ISO",
+			                   user_options ? user_options : "", user_options ? " " : "");
+			if (stmt_ms > 0)
+				snprintf(options + len, cap - (size_t)len, " -c statement_timeout=%d", stmt_ms);
+			info->keys[n] = "options";
+			info->values[n] = options;
+			n++;
+		}
+	}
+	free(user_options);
+	if (rc != ERP_OK) {
+		erp__pg_conninfo_free(info);
+		return rc;
+	}
+	info->keys[n] = NULL;
+	info->values[n] = NULL;
+	return ERP_OK;
+}
+
+void erp__pg_conninfo_free(erp__pg_conninfo *info)
+{
+	size_t i;
+
+	for (i = 0; i < ERP__PG_CONNINFO_MAX; i++) {
+		free(info->values[i]);
+		info->values[i] = NULL;
+		info->keys[i] = NULL;
+	}
+}

@@ -1,0 +1,71 @@
+/*
+ * test_conformance BACKEND [GROUP]: runs the conformance suite on one
+ * backend ("sqlite", "postgresql"); GROUP limits it to one group by name.
+ * CMocka's CMOCKA_TEST_ABORT and test filters (CMOCKA_TEST_FILTER via
+ * cmocka_set_test_filter) apply as usual.
+ */
+#include "conformance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int erp_conformance_fresh_setup(void **state)
+{
+	erp_conformance_fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	f->store = erp_test_store_fresh(&f->url);
+	*state = f;
+	return 0;
+}
+
+int erp_conformance_fresh_teardown(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	if (f) {
+		erp_test_store_drop(f->store, f->url);
+		free(f);
+	}
+	return 0;
+}
+
+typedef struct {
+	const char *name;
+	int (*run)(void);
+} group;
+
+static const group groups[] = {
+	{ "errors", erp_conformance_errors },
+	{ "store", erp_conformance_store },
+	{ "migrations", erp_conformance_migrations },
+	{ "tenant", erp_conformance_tenant },
+	{ "context", erp_conformance_context },
+	{ "setting", erp_conformance_setting },
+	{ "audit", erp_conformance_audit },
+	{ "threads", erp_conformance_threads },
+	{ "backend_faults", erp_conformance_backend_faults },
+};
+
+int main(int argc, char **argv)
+{
+	int rc = erp_test_backend_init(argc > 1 ? argv[1] : "sqlite");
+	if (rc != 0)
+		return rc;
+	const char *only = argc > 2 ? argv[2] : NULL;
+	if (argc > 3)
+		cmocka_set_test_filter(argv[3]);
+	int failures = 0, ran = 0;
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+		if (only && strcmp(only, groups[i].name) != 0)
+			continue;
+		fprintf(stderr, "== conformance[%s]: %s\n", erp_test_backend_name(), groups[i].name);
+		failures += groups[i].run();
+		ran++;
+	}
+	if (!ran) {
+		fprintf(stderr, "no group named '%s'\n", only ? only : "");
+		return 2;
+	}
+	return failures ? 1 : 0;
+}

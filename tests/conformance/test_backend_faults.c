@@ -1,0 +1,286 @@
+/*
+ * Each backend's own ways to fail: unopenable files, corrupt databases,
+ * refused credentials, unreachable or silent servers, missing rights,
+ * server restarts; and, on PostgreSQL, row-level security as a second
+ * wall behind the core's tenant filter.
+ */
+#include "conformance.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static void skip_unless(const char *backend)
+{
+	if (!erp_test_backend_is(backend))
+		skip();
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* ---- SQLite ---------------------------------------------------------- */
+
+static void test_faults__sqlite_unopenable_paths(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, "sqlite:/nonexistent-dir-erp/x.db", NULL), ERP_EBACKEND, NULL);
+	assert_non_null(strstr(erp_error_last()->message, "/nonexistent-dir-erp/x.db"));
+	assert_erp_error(erp_store_open(&s, "sqlite:/tmp", NULL), ERP_EBACKEND, NULL);
+	assert_null(s);
+}
+
+static void test_faults__sqlite_file_that_is_not_a_database(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	char *url = erp_test_url_fresh();
+	FILE *fp = fopen(url + 7, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 200; i++)
+		fputs("this is a text file, not a database\n", fp);
+	fclose(fp);
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, url, NULL), ERP_EBACKEND, NULL);
+	assert_null(s);
+	erp_test_url_drop(url);
+}
+
+static void test_faults__sqlite_corrupt_database_is_reported_never_crashes(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	char *url = erp_test_url_fresh();
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, NULL));
+	char tenant[37];
+	erp_test_tenant(tenant, s);
+	erp_store_close(s);
+	/* Scribble over the header of every page but the first (the file header stays valid). */
+	FILE *fp = fopen(url + 7, "r+b");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	long size = ftell(fp);
+	for (long off = 4096; off < size; off += 4096) {
+		fseek(fp, off, SEEK_SET);
+		fputs("garbage garbage garbage garbage garbage garbage", fp);
+	}
+	fclose(fp);
+	s = NULL;
+	int rc = erp_store_open(&s, url, NULL);
+	if (rc == ERP_OK) {
+		erp_buf report = ERP_BUF_INIT;
+		rc = erp_store_verify(&report, s);
+		assert_true(rc == ERP_EBACKEND || rc == ERP_ERROR);
+		assert_non_null(strstr(report.ptr, "\"ok\":false"));
+		erp_buf_dispose(&report);
+		erp_store_close(s);
+	} else {
+		assert_erp_error(rc, ERP_EBACKEND, NULL);
+	}
+	erp_test_url_drop(url);
+}
+
+static void test_faults__sqlite_memory_store_works(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, "sqlite::memory:", NULL));
+	char tenant[37];
+	erp_test_tenant(tenant, s);
+	erp_ctx *ctx = erp_test_ctx(s, tenant, ERP_ROLE_ADMIN);
+	assert_erp_ok(erp_setting_set(ctx, "k", "v"));
+	erp_ctx_free(ctx);
+	erp_store_close(s);
+}
+
+/* ---- PostgreSQL ------------------------------------------------------ */
+
+/* The test URL with its password replaced. */
+static char *pg_url_with_password(const char *password)
+{
+	const char *base = getenv("ERP_TEST_PG_URL");
+	const char *at = strchr(base, '@');
+	const char *colon = strchr(base + strlen("postgresql://"), ':');
+	assert_non_null(at);
+	assert_true(colon && colon < at);
+	char *url = malloc(strlen(base) + strlen(password) + 1);
+	assert_non_null(url);
+	sprintf(url, "%.*s%s%s", (int)(colon - base + 1), base, password, at);
+	return url;
+}
+
+static void test_faults__pg_wrong_password_is_eauth(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	char *url = pg_url_with_password("definitely-wrong");
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, url, NULL), ERP_EAUTH, NULL);
+	assert_null(s);
+	free(url);
+}
+
+static void test_faults__pg_refused_port_is_ebackend_at_once(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	/* Find a port nobody listens on: bind one, then close it. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	close(fd);
+	char url[128];
+	snprintf(url, sizeof url, "postgresql://erp:erp@127.0.0.1:%d/erp_test", ntohs(a.sin_port));
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, url, NULL), ERP_EBACKEND, NULL);
+	assert_true(seconds_since(&t0) < 5.0);
+	assert_null(s);
+}
+
+static void test_faults__pg_silent_server_times_out(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	/* A listener that accepts connections and never says a word. */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	getsockname(fd, (struct sockaddr *)&a, &len);
+	char url[128];
+	snprintf(url, sizeof url, "postgresql://erp:erp@127.0.0.1:%d/erp_test", ntohs(a.sin_port));
+	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	opts.connect_timeout_s = 2;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
+	double took = seconds_since(&t0);
+	close(fd);
+	if (took > 8.0)
+		fail_msg("connect took %.1f s with a 2 s timeout", took);
+	assert_null(s);
+}
+
+static void test_faults__pg_malformed_url_is_einvalid(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	erp_store *s = NULL;
+	assert_erp_error(erp_store_open(&s, "postgresql://erp:erp@127.0.0.1:notaport/x", NULL), ERP_EINVALID, "url");
+	assert_erp_error(erp_store_open(&s, "postgresql://[::1/x", NULL), ERP_EINVALID, "url");
+	assert_null(s);
+}
+
+static void test_faults__pg_row_level_security_filters_without_the_core(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	skip_unless("postgresql");
+	char a[37], b[37];
+	erp_test_tenant(a, f->store);
+	erp_test_tenant(b, f->store);
+	erp_ctx *ca = erp_test_ctx(f->store, a, ERP_ROLE_ADMIN);
+	erp_ctx *cb = erp_test_ctx(f->store, b, ERP_ROLE_ADMIN);
+	assert_erp_ok(erp_setting_set(ca, "a.only", "1"));
+	assert_erp_ok(erp_setting_set(ca, "a.too", "2"));
+	assert_erp_ok(erp_setting_set(cb, "b.only", "3"));
+	/* No tenant filter in the SQL: the database alone hides B's rows from A. */
+	assert_int_equal(erp_test_scalar(f->store, a, "SELECT count(*) FROM {system.settings}"), 2);
+	assert_int_equal(erp_test_scalar(f->store, b, "SELECT count(*) FROM {system.settings}"), 1);
+	assert_int_equal(erp_test_scalar(f->store, a, "SELECT count(*) FROM {system.audit_log}"), 2);
+	/* Store-level work sees no tenant rows at all. */
+	assert_int_equal(erp_test_scalar(f->store, NULL, "SELECT count(*) FROM {system.settings}"), 0);
+	/* Writing a row for another tenant is refused by the policy. */
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "INSERT INTO {system.settings} (tenant_id, key, value, created_at, created_by, updated_at, updated_by) "
+	         "VALUES ('%s', 'planted', 'x', now(), 'm', now(), 'm')", b);
+	assert_true(erp_test_exec(f->store, a, sql) != ERP_OK);
+	assert_int_equal(erp_test_scalar(f->store, b, "SELECT count(*) FROM {system.settings}"), 1);
+	erp_ctx_free(ca);
+	erp_ctx_free(cb);
+}
+
+static void test_faults__pg_server_restart_between_calls(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	skip_unless("postgresql");
+	const char *restart = getenv("ERP_TEST_PG_RESTART");
+	if (!restart || !*restart) {
+		fprintf(stderr, "ERP_TEST_PG_RESTART is not set: cannot restart the server\n");
+		skip();
+	}
+	char tenant[37];
+	erp_test_tenant(tenant, f->store);
+	erp_ctx *ctx = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
+	assert_erp_ok(erp_setting_set(ctx, "before", "restart"));
+	assert_int_equal(system(restart), 0);
+	assert_erp_ok(erp_setting_set(ctx, "after", "restart"));
+	erp_buf v = ERP_BUF_INIT;
+	assert_erp_ok(erp_setting_get(&v, ctx, "before"));
+	assert_string_equal(v.ptr, "restart");
+	erp_buf_dispose(&v);
+	erp_ctx_free(ctx);
+}
+
+static void test_faults__pg_role_without_rights_is_a_clear_error(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	char u[16], role[32], sql[160];
+	erp_test_unique(u);
+	snprintf(role, sizeof role, "erp_nr_%s", u);
+	char *url = erp_test_url_fresh();
+	/* A login role that may connect but create nothing. */
+	snprintf(sql, sizeof sql, "CREATE ROLE %s LOGIN PASSWORD 'pw'", role);
+	assert_erp_ok(erp_test_exec_admin(sql));
+	char *slash = strrchr(url, '/');
+	const char *port = strrchr(getenv("ERP_TEST_PG_URL"), ':');
+	char norights[256];
+	snprintf(norights, sizeof norights, "postgresql://%s:pw@127.0.0.1%.*s/%s", role,
+	         (int)(strchr(port, '/') - port), port, slash + 1);
+	erp_store *s = NULL;
+	int rc = erp_store_open(&s, norights, NULL);
+	assert_true(rc == ERP_EBACKEND || rc == ERP_EPERM);
+	assert_non_null(strstr(erp_error_last()->message, "permission denied"));
+	assert_null(s);
+	snprintf(sql, sizeof sql, "DROP ROLE %s", role);
+	erp_test_url_drop(url);
+	assert_erp_ok(erp_test_exec_admin(sql));
+}
+
+int erp_conformance_backend_faults(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_faults__sqlite_unopenable_paths),
+		cmocka_unit_test(test_faults__sqlite_file_that_is_not_a_database),
+		cmocka_unit_test(test_faults__sqlite_corrupt_database_is_reported_never_crashes),
+		cmocka_unit_test(test_faults__sqlite_memory_store_works),
+		cmocka_unit_test(test_faults__pg_wrong_password_is_eauth),
+		cmocka_unit_test(test_faults__pg_refused_port_is_ebackend_at_once),
+		cmocka_unit_test(test_faults__pg_silent_server_times_out),
+		cmocka_unit_test(test_faults__pg_malformed_url_is_einvalid),
+		cmocka_unit_test(test_faults__pg_row_level_security_filters_without_the_core),
+		cmocka_unit_test(test_faults__pg_server_restart_between_calls),
+		cmocka_unit_test(test_faults__pg_role_without_rights_is_a_clear_error),
+	};
+	return cmocka_run_group_tests_name("backend_faults", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
+}

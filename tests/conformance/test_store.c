@@ -1,0 +1,109 @@
+/* Opening, closing and verifying stores (erp/store.h). */
+#include "conformance.h"
+
+#include <string.h>
+
+static void test_store__open_applies_every_migration(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	int version = 0;
+	assert_erp_ok(erp_store_schema_version(&version, f->store));
+	assert_true(version >= 1);
+	assert_int_equal(version, (int)f->store->storage->dialect->migration_count);
+	assert_int_equal(erp_test_scalar(f->store, NULL, "SELECT count(*) FROM {system.migrations}"), version);
+	assert_string_equal(erp_store_backend(f->store), erp_test_backend_name());
+}
+
+static void test_store__reopen_keeps_data_and_migrates_nothing(void **state)
+{
+	(void)state;
+	char *url = erp_test_url_fresh();
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, NULL));
+	char tenant[37];
+	erp_test_tenant(tenant, s);
+	int64_t applied = erp_test_scalar(s, NULL, "SELECT max(applied_at) = min(applied_at) FROM {system.migrations}");
+	assert_int_equal(applied, 1);
+	erp_store_close(s);
+
+	s = NULL;
+	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	opts.no_migrate = 1; /* the schema is complete: opening without migrating works */
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	erp_buf json = ERP_BUF_INIT;
+	assert_erp_ok(erp_tenant_get(&json, s, tenant));
+	assert_non_null(strstr(json.ptr, tenant));
+	erp_buf_dispose(&json);
+	erp_store_close(s);
+	erp_test_url_drop(url);
+}
+
+static void test_store__open_rejects_null_out_and_bad_urls(void **state)
+{
+	(void)state;
+	erp_store *s = (erp_store *)&s;
+	assert_erp_error(erp_store_open(NULL, "sqlite::memory:", NULL), ERP_EINVALID, "out");
+	const char *bad[] = { "", "nocolon", ":memory:", "1sqlite:x", "SQLITE:x", "mysql://u@h/db", "sqlite:" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		s = (erp_store *)&s;
+		int rc = erp_store_open(&s, bad[i], NULL);
+		if (rc != ERP_EINVALID)
+			fail_msg("url '%s': expected ERP_EINVALID, got %s: %s", bad[i], erp_error_name(rc), erp_error_last()->message);
+		assert_string_equal(erp_error_last()->field, "url");
+		assert_null(s);
+	}
+	assert_erp_error(erp_store_open(&s, "mysql://u@h/db", NULL), ERP_EINVALID, "url");
+	assert_non_null(strstr(erp_error_last()->message, "sqlite"));  /* names what is available */
+}
+
+static void test_store__open_rejects_bad_options(void **state)
+{
+	(void)state;
+	erp_store *s = NULL;
+	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	opts.version = 99;
+	assert_erp_error(erp_store_open(&s, "sqlite::memory:", &opts), ERP_EINVALID, "version");
+	opts.version = ERP_STORE_OPTIONS_VERSION;
+	opts.pool_size = -1;
+	assert_erp_error(erp_store_open(&s, "sqlite::memory:", &opts), ERP_EINVALID, "pool_size");
+	opts.pool_size = 0;
+	opts.cache_url = "memcached://localhost";
+	assert_erp_error(erp_store_open(&s, "sqlite::memory:", &opts), ERP_EINVALID, "cache_url");
+	opts.cache_url = "mem:garbage";
+	assert_erp_error(erp_store_open(&s, "sqlite::memory:", &opts), ERP_EINVALID, "cache_url");
+	assert_null(s);
+}
+
+static void test_store__verify_passes_on_a_sound_store(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	char tenant[37];
+	erp_test_tenant(tenant, f->store);
+	erp_buf report = ERP_BUF_INIT;
+	assert_erp_ok(erp_store_verify(&report, f->store));
+	assert_non_null(strstr(report.ptr, "\"ok\":true"));
+	erp_buf_dispose(&report);
+	assert_erp_ok(erp_store_verify(NULL, f->store));
+	assert_erp_error(erp_store_verify(NULL, NULL), ERP_EINVALID, "store");
+}
+
+static void test_store__schema_version_rejects_null(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	int v;
+	assert_erp_error(erp_store_schema_version(NULL, f->store), ERP_EINVALID, "out");
+	assert_erp_error(erp_store_schema_version(&v, NULL), ERP_EINVALID, "store");
+}
+
+int erp_conformance_store(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_store__open_applies_every_migration),
+		cmocka_unit_test(test_store__reopen_keeps_data_and_migrates_nothing),
+		cmocka_unit_test(test_store__open_rejects_null_out_and_bad_urls),
+		cmocka_unit_test(test_store__open_rejects_bad_options),
+		cmocka_unit_test(test_store__verify_passes_on_a_sound_store),
+		cmocka_unit_test(test_store__schema_version_rejects_null),
+	};
+	return cmocka_run_group_tests_name("store", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
+}

@@ -1,0 +1,267 @@
+/* Backend selection and store fixtures for the conformance suite. */
+#include "test_backend.h"
+
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sodium.h>
+#ifdef ERP_HAVE_POSTGRES
+#include <libpq-fe.h>
+#endif
+
+static char backend[32];
+#ifdef ERP_HAVE_POSTGRES
+static char pg_base_url[1024];
+#endif
+
+int erp_test_backend_init(const char *name)
+{
+	if (!name)
+		name = "sqlite";
+	snprintf(backend, sizeof backend, "%s", name);
+	if (sodium_init() < 0)
+		return 1;
+	if (strcmp(name, "sqlite") == 0)
+		return 0;
+	if (strcmp(name, "postgresql") == 0) {
+#ifdef ERP_HAVE_POSTGRES
+		const char *url = getenv("ERP_TEST_PG_URL");
+		if (!url || !*url) {
+			fprintf(stderr, "ERP_TEST_PG_URL is not set: skipping the PostgreSQL conformance run\n");
+			return ERP_TEST_SKIP;
+		}
+		snprintf(pg_base_url, sizeof pg_base_url, "%s", url);
+		return 0;
+#else
+		fprintf(stderr, "built without PostgreSQL\n");
+		return ERP_TEST_SKIP;
+#endif
+	}
+	fprintf(stderr, "unknown backend '%s'\n", name);
+	return 2;
+}
+
+const char *erp_test_backend_name(void)
+{
+	return backend;
+}
+
+int erp_test_backend_is(const char *name)
+{
+	return strcmp(backend, name) == 0;
+}
+
+void erp_test_unique(char out[16])
+{
+	unsigned char b[6];
+	randombytes_buf(b, sizeof b);
+	snprintf(out, 16, "t%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
+#ifdef ERP_HAVE_POSTGRES
+/* Base URL with its database name replaced by `db`. */
+static char *pg_url_with_db(const char *db)
+{
+	const char *slash = strrchr(pg_base_url, '/');
+	const char *query = strchr(pg_base_url, '?');
+	size_t head = (size_t)(slash - pg_base_url) + 1;
+	size_t n = head + strlen(db) + (query ? strlen(query) : 0) + 1;
+	char *url = malloc(n);
+	assert_non_null(url);
+	snprintf(url, n, "%.*s%s%s", (int)head, pg_base_url, db, query ? query : "");
+	return url;
+}
+
+static void pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(pg_base_url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect to %s: %s", pg_base_url, PQerrorMessage(c));
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+#endif
+
+int erp_test_exec_admin(const char *sql)
+{
+#ifdef ERP_HAVE_POSTGRES
+	pg_admin(sql);
+	return ERP_OK;
+#else
+	(void)sql;
+	return ERP_ERROR;
+#endif
+}
+
+char *erp_test_url_fresh(void)
+{
+	char u[16];
+	erp_test_unique(u);
+	if (erp_test_backend_is("sqlite")) {
+		char dir[] = "/tmp/erp-test-XXXXXX";
+		assert_non_null(mkdtemp(dir));
+		char *url = malloc(256);
+		assert_non_null(url);
+		snprintf(url, 256, "sqlite:%s/store.db", dir);
+		return url;
+	}
+#ifdef ERP_HAVE_POSTGRES
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE erp_%s", u);
+	pg_admin(sql);
+	char db[32];
+	snprintf(db, sizeof db, "erp_%s", u);
+	return pg_url_with_db(db);
+#else
+	fail_msg("no backend");
+	return NULL;
+#endif
+}
+
+void erp_test_url_drop(char *url)
+{
+	if (!url)
+		return;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		const char *path = url + 7;
+		char p[300];
+		const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+		for (size_t i = 0; i < 4; i++) {
+			snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+			unlink(p);
+		}
+		snprintf(p, sizeof p, "%s", path);
+		char *slash = strrchr(p, '/');
+		if (slash) {
+			*slash = '\0';
+			rmdir(p);
+		}
+	}
+#ifdef ERP_HAVE_POSTGRES
+	else {
+		const char *slash = strrchr(url, '/');
+		char db[64];
+		snprintf(db, sizeof db, "%s", slash + 1);
+		char *q = strchr(db, '?');
+		if (q)
+			*q = '\0';
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", db);
+		pg_admin(sql);
+	}
+#endif
+	free(url);
+}
+
+/* Prints a message, then fails the test at the caller's file and line. */
+static void fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail_at(const char *file, int line, const char *fmt, ...)
+{
+	char msg[1400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	print_error("%s\n", msg);
+	_fail(file, line);
+}
+
+void erp_test_assert_error(int rc, int code, const char *field, const char *file, int line)
+{
+	const erp_error *e = erp_error_last();
+	if (rc != code)
+		fail_at(file, line, "expected %s, got %s (%d): %s%s%s", erp_error_name(code), erp_error_name(rc), rc,
+		             e->message, e->field ? " field=" : "", e->field ? e->field : "");
+	if (code == ERP_OK)
+		return;
+	if (e->code != code)
+		fail_at(file, line, "erp_error_last()->code is %s, expected %s", erp_error_name(e->code), erp_error_name(code));
+	if (!e->message || !e->message[0])
+		fail_at(file, line, "erp_error_last() has no message");
+	if (field && (!e->field || strcmp(e->field, field) != 0))
+		fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
+}
+
+erp_store *erp_test_store_fresh(char **url_out)
+{
+	char *url = erp_test_url_fresh();
+	erp_store *store = NULL;
+	assert_erp_ok(erp_store_open(&store, url, NULL));
+	*url_out = url;
+	return store;
+}
+
+void erp_test_store_drop(erp_store *store, char *url)
+{
+	erp_store_close(store);
+	erp_test_url_drop(url);
+}
+
+void erp_test_tenant(char out[37], erp_store *store)
+{
+	char u[16], name[64];
+	erp_test_unique(u);
+	snprintf(name, sizeof name, "Tenant %s", u);
+	erp_buf id = ERP_BUF_INIT;
+	assert_erp_ok(erp_tenant_create(&id, store, name, "USD"));
+	assert_int_equal(id.size, 36);
+	memcpy(out, id.ptr, 37);
+	erp_buf_dispose(&id);
+}
+
+erp_ctx *erp_test_ctx(erp_store *store, const char *tenant, int role)
+{
+	erp_ctx *ctx = NULL;
+	assert_erp_ok(erp_ctx_new(&ctx, store, tenant, "tester", role));
+	return ctx;
+}
+
+typedef struct {
+	const char *sql;
+	int64_t value;
+} scalar_job;
+
+static int scalar_body(erp__tx *tx, void *payload)
+{
+	scalar_job *job = payload;
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, job->sql, NULL, 0);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	job->value = rc == 1 ? erp__db_int(tx, rows, 0) : -1;
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+int64_t erp_test_scalar(erp_store *store, const char *tenant, const char *sql)
+{
+	scalar_job job = { sql, -1 };
+	erp_storage_scope scope = { tenant, "tester", tenant ? ERP_ROLE_ADMIN : 0 };
+	assert_erp_ok(erp__tx_run(store, ERP_TX_READ, &scope, scalar_body, &job));
+	return job.value;
+}
+
+int64_t erp_test_count(erp_store *store, const char *tenant, const char *table)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE tenant_id = '%s'", table, tenant);
+	return erp_test_scalar(store, tenant, sql);
+}
+
+static int exec_body(erp__tx *tx, void *payload)
+{
+	return erp__db_exec(tx, payload, NULL, 0, NULL);
+}
+
+int erp_test_exec(erp_store *store, const char *tenant, const char *sql)
+{
+	erp_storage_scope scope = { tenant, "tester", tenant ? ERP_ROLE_ADMIN : 0 };
+	return erp__tx_run(store, ERP_TX_WRITE, &scope, exec_body, (void *)sql);
+}

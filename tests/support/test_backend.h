@@ -1,0 +1,77 @@
+/*
+ * What every conformance test needs: the backend under test, fresh and
+ * shared stores on it, unique tenants, and direct row counts to prove that
+ * refused input wrote nothing.
+ *
+ * The suite runs once per backend: `test_conformance sqlite` or
+ * `test_conformance postgresql` (which reads ERP_TEST_PG_URL and exits 77,
+ * "skipped", when it is unset).
+ */
+#ifndef ERP_TEST_BACKEND_H
+#define ERP_TEST_BACKEND_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <erp/erp.h>
+#include <erp/sys/storage.h>
+
+/** Exit code that CTest reports as "skipped". */
+#define ERP_TEST_SKIP 77
+
+/** Chooses the backend for this run; ERP_TEST_SKIP when it is not configured. */
+int erp_test_backend_init(const char *name);
+
+/** "sqlite" or "postgresql". */
+const char *erp_test_backend_name(void);
+
+/** True when the backend under test is `name`. */
+int erp_test_backend_is(const char *name);
+
+/** A URL for a new, empty store; release it with erp_test_url_drop(). */
+char *erp_test_url_fresh(void);
+
+/** Deletes the store behind a fresh URL (file or database) and frees the URL. */
+void erp_test_url_drop(char *url);
+
+/** Opens a fresh store with default options (asserts success). */
+erp_store *erp_test_store_fresh(char **url_out);
+
+/** Closes a fresh store and drops it. */
+void erp_test_store_drop(erp_store *store, char *url);
+
+/** Creates a tenant with a unique name; `out` receives its id. */
+void erp_test_tenant(char out[37], erp_store *store);
+
+/** A context for `tenant` with `role` (asserts success). */
+erp_ctx *erp_test_ctx(erp_store *store, const char *tenant, int role);
+
+/**
+ * Runs `sql` (a core template, `{area.table}` names) that returns one
+ * integer, in `tenant`'s scope (NULL: store scope), and returns it.
+ */
+int64_t erp_test_scalar(erp_store *store, const char *tenant, const char *sql);
+
+/** Counts the rows of `table` (a template name such as "{system.settings}") that belong to `tenant`. */
+int64_t erp_test_count(erp_store *store, const char *tenant, const char *table);
+
+/** PostgreSQL only: runs one statement over a libpq connection to ERP_TEST_PG_URL. */
+int erp_test_exec_admin(const char *sql);
+
+/** Runs a write statement (template) in `tenant`'s scope (NULL: store scope) as admin. */
+int erp_test_exec(erp_store *store, const char *tenant, const char *sql);
+
+/** Asserts that `rc` is `code` and that erp_error_last() names `field` (NULL: any). */
+#define assert_erp_error(rc, code, field) erp_test_assert_error((rc), (code), (field), __FILE__, __LINE__)
+void erp_test_assert_error(int rc, int code, const char *field, const char *file, int line);
+
+/** Asserts ERP_OK, printing erp_error_last() otherwise. */
+#define assert_erp_ok(rc) erp_test_assert_error((rc), ERP_OK, NULL, __FILE__, __LINE__)
+
+/** Makes a unique suffix for names ("t" + 12 random hex digits). */
+void erp_test_unique(char out[16]);
+
+#endif
