@@ -33,7 +33,11 @@ DO $$
 BEGIN
     EXECUTE format('GRANT erp_readonly, erp_readwrite, erp_admin TO %I', current_user);
 EXCEPTION WHEN others THEN
-    RAISE NOTICE 'liberp: could not grant erp_* roles to %: %', current_user, SQLERRM;
+    IF NOT (pg_has_role(current_user, 'erp_readonly', 'MEMBER')
+            AND pg_has_role(current_user, 'erp_readwrite', 'MEMBER')
+            AND pg_has_role(current_user, 'erp_admin', 'MEMBER')) THEN
+        RAISE EXCEPTION 'liberp: % must be a member of erp_readonly, erp_readwrite and erp_admin: %', current_user, SQLERRM;
+    END IF;
 END
 $$;
 
@@ -123,13 +127,29 @@ BEGIN
 END
 $$;
 
+-- The registries auth.tenants and auth.users have no tenant_id: store-level
+-- work (as the login role, which owns them) sees every row. RLS is enabled
+-- but not forced on them, so that inside a tenant transaction (running as
+-- an erp_* role) only the current tenant and its members are visible.
+ALTER TABLE auth.tenants ENABLE ROW LEVEL SECURITY;
+CREATE POLICY current_tenant_only ON auth.tenants FOR SELECT
+    TO erp_readonly, erp_readwrite, erp_admin
+    USING (id = system.current_tenant());
+ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
+CREATE POLICY members_of_current_tenant ON auth.users FOR SELECT
+    TO erp_readonly, erp_readwrite, erp_admin
+    USING (EXISTS (SELECT 1 FROM auth.memberships m
+                   WHERE m.user_id = users.id AND m.tenant_id = system.current_tenant()));
+
 -- Privileges: readonly reads; readwrite writes business data; admin also
--- users and settings. The audit log is insert-only for everyone.
+-- settings and memberships. The audit log is insert-only for everyone.
+-- Password hashes are never readable inside a tenant transaction.
 GRANT USAGE ON SCHEMA auth, core, financial, inventory, purchase, sales, analytics, projects, system
     TO erp_readonly, erp_readwrite, erp_admin;
 GRANT EXECUTE ON FUNCTION system.current_tenant() TO erp_readonly, erp_readwrite, erp_admin;
-GRANT SELECT ON auth.tenants, auth.users, auth.memberships, system.settings, system.audit_log
+GRANT SELECT ON auth.tenants, auth.memberships, system.settings, system.audit_log
     TO erp_readonly, erp_readwrite, erp_admin;
+GRANT SELECT (id, email, display_name, disabled, created_at, created_by, updated_at, updated_by, version)
+    ON auth.users TO erp_readonly, erp_readwrite, erp_admin;
 GRANT INSERT ON system.audit_log TO erp_readonly, erp_readwrite, erp_admin;
 GRANT INSERT, UPDATE, DELETE ON system.settings, auth.memberships TO erp_admin;
-GRANT INSERT, UPDATE ON auth.users TO erp_admin;

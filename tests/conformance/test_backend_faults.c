@@ -206,6 +206,9 @@ static void test_faults__pg_row_level_security_filters_without_the_core(void **s
 	assert_int_equal(erp_test_scalar(f->store, a, "SELECT count(*) FROM {system.settings}"), 2);
 	assert_int_equal(erp_test_scalar(f->store, b, "SELECT count(*) FROM {system.settings}"), 1);
 	assert_int_equal(erp_test_scalar(f->store, a, "SELECT count(*) FROM {system.audit_log}"), 2);
+	/* Inside a tenant, the registry shows that tenant only. */
+	assert_int_equal(erp_test_scalar(f->store, a, "SELECT count(*) FROM {auth.tenants}"), 1);
+	assert_true(erp_test_scalar(f->store, NULL, "SELECT count(*) FROM {auth.tenants}") >= 2);
 	/* Store-level work sees no tenant rows at all. */
 	assert_int_equal(erp_test_scalar(f->store, NULL, "SELECT count(*) FROM {system.settings}"), 0);
 	/* Writing a row for another tenant is refused by the policy. */

@@ -2,6 +2,7 @@
 #include "test_backend.h"
 
 #include "currency.h"
+#include "decimal.h"
 #include "db.h"
 #include "ident.h"
 #include "strbuf.h"
@@ -126,6 +127,91 @@ static void test_strbuf__grows_and_detaches(void **state)
 	erp_buf_dispose(&out);
 }
 
+static void parse_is(const char *text, int scale, int64_t expect)
+{
+	int64_t v = 12345;
+	if (erp__decimal_parse(&v, text, scale) != ERP__DECIMAL_OK)
+		fail_msg("'%s' at scale %d refused", text, scale);
+	assert_int_equal(v, expect);
+}
+
+static void test_decimal__parses_exactly(void **state)
+{
+	(void)state;
+	parse_is("0", 2, 0);
+	parse_is("1234.5", 2, 123450);
+	parse_is("1234.50", 2, 123450);
+	parse_is("1234.500", 2, 123450); /* zeros past the scale are not decimals */
+	parse_is("-0.01", 2, -1);
+	parse_is("007", 0, 7);
+	parse_is("92233720368547758.07", 2, INT64_MAX);
+	parse_is("-92233720368547758.08", 2, INT64_MIN);
+	parse_is("0.00000001", 8, 1);
+	int64_t v;
+	assert_int_equal(erp__decimal_parse(&v, "1.005", 2), ERP__DECIMAL_TOO_PRECISE);
+	assert_int_equal(erp__decimal_parse(&v, "1.5", 0), ERP__DECIMAL_TOO_PRECISE);
+	assert_int_equal(erp__decimal_parse(&v, "92233720368547758.08", 2), ERP__DECIMAL_OVERFLOW);
+	assert_int_equal(erp__decimal_parse(&v, "99999999999999999999", 0), ERP__DECIMAL_OVERFLOW);
+	const char *bad[] = { "", "-", ".5", "5.", "1e3", "+1", " 1", "1 ", "1,5", "0x10", "1.2.3", "--1", "NaN", "1.5x" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (erp__decimal_parse(&v, bad[i], 2) != ERP__DECIMAL_SYNTAX)
+			fail_msg("'%s' should be a syntax error", bad[i]);
+	assert_int_equal(erp__decimal_parse(&v, "1.0051x", 2), ERP__DECIMAL_SYNTAX);
+}
+
+static void test_decimal__formats_and_round_trips(void **state)
+{
+	(void)state;
+	char t[ERP__DECIMAL_TEXT];
+	erp__decimal_format(t, 123450, 2);
+	assert_string_equal(t, "1234.50");
+	erp__decimal_format(t, -1, 2);
+	assert_string_equal(t, "-0.01");
+	erp__decimal_format(t, 5, 0);
+	assert_string_equal(t, "5");
+	erp__decimal_format(t, INT64_MIN, 2);
+	assert_string_equal(t, "-92233720368547758.08");
+	erp__decimal_format(t, 1, 8);
+	assert_string_equal(t, "0.00000001");
+	for (int64_t x = -100000; x <= 100000; x += 7) {
+		int64_t back;
+		erp__decimal_format(t, x, 3);
+		assert_int_equal(erp__decimal_parse(&back, t, 3), ERP__DECIMAL_OK);
+		assert_int_equal(back, x);
+	}
+}
+
+static void test_decimal__products_round_half_away_from_zero(void **state)
+{
+	(void)state;
+	int64_t v;
+	/* 3 x 0.335 = 1.005 -> 1.01; -1.005 -> -1.01 */
+	assert_true(erp__decimal_mul(&v, 3, 0, 335, 3, 2));
+	assert_int_equal(v, 101);
+	assert_true(erp__decimal_mul(&v, -3, 0, 335, 3, 2));
+	assert_int_equal(v, -101);
+	/* 2.500 kg x 1.99 = 4.975 -> 4.98 */
+	assert_true(erp__decimal_mul(&v, 2500, 3, 199, 2, 2));
+	assert_int_equal(v, 498);
+	/* no overflow in the intermediate: 9e15 x 1000.00 at scale 2 */
+	assert_true(erp__decimal_mul(&v, 9000000000000000LL, 0, 100000, 2, 0));
+	assert_int_equal(v, 9000000000000000000LL);
+	assert_false(erp__decimal_mul(&v, INT64_MAX, 0, 2, 0, 0));
+	/* 1/3 of 1.00: 0.33; 2/3: 0.67 */
+	assert_true(erp__muldiv_round(&v, 100, 1, 3));
+	assert_int_equal(v, 33);
+	assert_true(erp__muldiv_round(&v, 100, 2, 3));
+	assert_int_equal(v, 67);
+	assert_true(erp__muldiv_round(&v, -5, 1, 2));
+	assert_int_equal(v, -3);
+	assert_false(erp__muldiv_round(&v, 1, 1, 0));
+	assert_true(erp__decimal_rescale(&v, 12345, 3, 2));
+	assert_int_equal(v, 1235);
+	assert_true(erp__decimal_rescale(&v, 12, 0, 2));
+	assert_int_equal(v, 1200);
+	assert_false(erp__decimal_rescale(&v, INT64_MAX, 0, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +223,9 @@ int main(void)
 		cmocka_unit_test(test_utf8__accepts_valid_rejects_invalid),
 		cmocka_unit_test(test_currency__exponents),
 		cmocka_unit_test(test_strbuf__grows_and_detaches),
+		cmocka_unit_test(test_decimal__parses_exactly),
+		cmocka_unit_test(test_decimal__formats_and_round_trips),
+		cmocka_unit_test(test_decimal__products_round_half_away_from_zero),
 	};
 	return cmocka_run_group_tests_name("unit", tests, NULL, NULL);
 }

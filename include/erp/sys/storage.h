@@ -50,10 +50,16 @@
  * and deadlocks), after which the core rolls back and runs the whole
  * transaction again, a bounded number of times.
  *
- * The core never nests transactions on one thread, and closes every rows
- * before it commits or rolls back. A transaction may be ended on another
+ * The core never nests transactions on one thread (a thread holding a
+ * transaction never calls begin() again: with a full pool that would
+ * deadlock), and closes every rows before it commits or rolls back. A transaction may be ended on another
  * thread than the one that began it. Misuse (a wrong parameter count, a
  * write inside a read transaction) is ERP_ERROR.
+ *
+ * Isolation: read transactions see one snapshot. On PostgreSQL, write
+ * transactions run READ COMMITTED: rows read in order to be written must
+ * be locked with `{for_update}` or changed by one atomic UPDATE; a plain
+ * read-then-write is not protected there (SQLite serialises writers).
  *
  * begin() receives the tenant scope. A backend with row-level security
  * (PostgreSQL) applies it to the transaction so that the database itself
@@ -156,7 +162,11 @@ struct erp_storage {
 
 	/** Starts a transaction in `mode` (erp_tx_mode) for `scope`. */
 	int (*begin)(erp_storage_tx **out, erp_storage *storage, int mode, const erp_storage_scope *scope);
-	/** Commits and releases the transaction (also when commit fails). */
+	/**
+	 * Commits and releases the transaction (also when commit fails).
+	 * ERP_ERETRY only when nothing was committed; ERP_EBACKEND when the
+	 * outcome is unknown (the connection was lost during the commit).
+	 */
 	int (*commit)(erp_storage_tx *tx);
 	/** Rolls back and releases the transaction. */
 	void (*rollback)(erp_storage_tx *tx);

@@ -36,10 +36,58 @@ static int add(erp__pg_conninfo *info, size_t *n, const char *key, const char *v
 	return ERP_OK;
 }
 
+/* libpq checks these only when connecting; a bad value is a malformed URL, not a failed connection. */
+static int valid_int(const char *v)
+{
+	if (*v == '-' || *v == '+')
+		v++;
+	if (!*v)
+		return 0;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9')
+			return 0;
+	}
+	return 1;
+}
+
+/* A port list, as libpq takes it: "5432" or "5432,5433" (an empty item means the default). */
+static int valid_ports(const char *v)
+{
+	long port = 0;
+	int digits = 0;
+
+	for (;; v++) {
+		if (*v >= '0' && *v <= '9') {
+			port = port * 10 + (*v - '0');
+			if (port > 65535)
+				return 0;
+			digits++;
+		} else if (*v == ',' || *v == '\0') {
+			if (digits && port < 1)
+				return 0;
+			if (!*v)
+				return 1;
+			port = 0;
+			digits = 0;
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int invalid_option(PQconninfoOption *parsed, const char *keyword, const char *value)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof msg, "malformed PostgreSQL URL: invalid %s \"%.100s\"", keyword, value);
+	PQconninfoFree(parsed);
+	return erp_error_set(ERP_EINVALID, NULL, "url", msg);
+}
+
 /*
  * Validates the URL's syntax and reads what it says about the parameters
- * the backend adds: its options, and its connect_timeout (`*url_timeout`
- * is -1 when absent).
+ * the backend adds: its options, and whether it sets connect_timeout
+ * (`*url_timeout` is -1 when it does not).
  */
 static int parse_url(const char *conninfo, char **user_options, int *url_timeout)
 {
@@ -64,6 +112,11 @@ static int parse_url(const char *conninfo, char **user_options, int *url_timeout
 	for (o = parsed; o->keyword; o++) {
 		if (!o->val || !o->val[0])
 			continue;
+		if (strcmp(o->keyword, "port") == 0 && !valid_ports(o->val))
+			return invalid_option(parsed, o->keyword, o->val);
+		if ((strcmp(o->keyword, "connect_timeout") == 0 || strncmp(o->keyword, "keepalives", 10) == 0 ||
+		     strcmp(o->keyword, "tcp_user_timeout") == 0) && !valid_int(o->val))
+			return invalid_option(parsed, o->keyword, o->val);
 		if (strcmp(o->keyword, "connect_timeout") == 0) {
 			*url_timeout = atoi(o->val);
 		} else if (strcmp(o->keyword, "options") == 0) {
@@ -101,7 +154,6 @@ int erp__pg_conninfo_init(erp__pg_conninfo *info, const char *url, const erp_sto
 		snprintf(num, sizeof num, "%d", timeout);
 		rc = add(info, &n, "connect_timeout", num);
 	}
-	info->connect_timeout_s = url_timeout >= 0 ? url_timeout : timeout;
 	if (rc == ERP_OK)
 		rc = add(info, &n, "dbname", conninfo);
 	/* After dbname: these override the URL. */

@@ -26,14 +26,14 @@
 typedef struct erp__pg_conninfo {
 	const char *keys[ERP__PG_CONNINFO_MAX];  /**< NULL-terminated; static strings. */
 	char *values[ERP__PG_CONNINFO_MAX];      /**< Owned copies, parallel to keys. */
-	int connect_timeout_s;                   /**< The timeout in effect, for messages. */
 } erp__pg_conninfo;
 
 /**
  * Builds the parameters for `url` and `opts` (opts may be NULL).
  *
  * @return ERP_OK; ERP_EINVALID (field "url") when libpq cannot parse the
- *         URL; ERP_ERROR when out of memory. Raises the error. On failure
+ *         URL or a port or other numeric parameter is not a number;
+ *         ERP_ERROR when out of memory. Raises the error. On failure
  *         `info` holds nothing to free.
  */
 int erp__pg_conninfo_init(erp__pg_conninfo *info, const char *url, const erp_store_options *opts);

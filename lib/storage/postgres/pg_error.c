@@ -8,15 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
-/* libpq messages end with a newline; errors are one line in liberp. */
+/* libpq messages span lines ("FATAL:  ...\n"); errors are one line in liberp. */
 static void copy_trimmed(char *dst, size_t cap, const char *src)
 {
 	size_t n = 0;
 
 	if (!src)
 		src = "";
-	for (; *src && n + 1 < cap; src++)
-		dst[n++] = (*src == '\n' || *src == '\t') ? ' ' : *src;
+	for (; *src && n + 1 < cap; src++) {
+		char c = (*src == '\n' || *src == '\t' || *src == '\r') ? ' ' : *src;
+		if (c == ' ' && (n == 0 || dst[n - 1] == ' '))
+			continue;
+		dst[n++] = c;
+	}
 	while (n > 0 && dst[n - 1] == ' ')
 		n--;
 	dst[n] = '\0';
@@ -123,6 +127,13 @@ static int is_auth_failure(const char *m)
 	return 0;
 }
 
+/* libpq's own wording when it rejects a parameter value before connecting. */
+static int is_option_error(const char *m)
+{
+	return strstr(m, "for connection option") || strstr(m, "invalid port number") ||
+	       (strstr(m, "invalid ") && strstr(m, " value: ")) || strstr(m, "could not match ");
+}
+
 int erp__pg_connect_error(const PGconn *pg)
 {
 	char text[900], msg[1024];
@@ -131,6 +142,10 @@ int erp__pg_connect_error(const PGconn *pg)
 	if (!pg)
 		return erp__pg_oom();
 	copy_trimmed(text, sizeof text, PQerrorMessage(pg));
+	if (is_option_error(text)) {
+		snprintf(msg, sizeof msg, "malformed PostgreSQL URL: %s", text);
+		return erp_error_set(ERP_EINVALID, NULL, "url", msg);
+	}
 	code = PQconnectionNeedsPassword(pg) || is_auth_failure(text) ? ERP_EAUTH : ERP_EBACKEND;
 	snprintf(msg, sizeof msg, "%s: %s",
 	         code == ERP_EAUTH ? "PostgreSQL refused the credentials" : "cannot connect to PostgreSQL",

@@ -36,8 +36,9 @@ int erp__pg_result_error(PGconn *pg, const PGresult *res, int *lost);
 /**
  * Raises the error of a connection attempt (PQconnectdbParams, PQreset)
  * that left `pg` in CONNECTION_BAD: ERP_EAUTH when the server refused the
- * credentials, ERP_EBACKEND otherwise (unreachable, refused, timed out,
- * no such database, server starting up), with libpq's message.
+ * credentials, ERP_EINVALID (field "url") when libpq rejected a parameter
+ * value, ERP_EBACKEND otherwise (unreachable, refused, timed out, no such
+ * database, server starting up), with libpq's message.
  */
 int erp__pg_connect_error(const PGconn *pg);
 

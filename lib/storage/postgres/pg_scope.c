@@ -45,7 +45,8 @@ static const char *role_name(int role)
 
 int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all)
 {
-	const char *prefix = dealloc_all ? "DEALLOCATE ALL; " : "";
+	/* After BEGIN: isolation must be set before any statement; DEALLOCATE is not transactional. */
+	const char *dealloc = dealloc_all ? "; DEALLOCATE ALL" : "";
 	const char *begin;
 	const char *role;
 	const char *user;
@@ -61,11 +62,11 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 		return erp_error_set(ERP_EINVALID, NULL, "mode", "unknown transaction mode");
 
 	if (!scope || !scope->tenant_id) {
-		cap = strlen(prefix) + strlen(begin) + 1;
+		cap = strlen(begin) + strlen(dealloc) + 1;
 		sql = malloc(cap);
 		if (!sql)
 			return erp__pg_oom();
-		snprintf(sql, cap, "%s%s", prefix, begin);
+		snprintf(sql, cap, "%s%s", begin, dealloc);
 		*out = sql;
 		return ERP_OK;
 	}
@@ -80,7 +81,7 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 	if (!user_lit)
 		return erp_error_set(ERP_EINVALID, NULL, "user_id", "user id cannot be quoted (invalid UTF-8?)");
 
-	cap = strlen(prefix) + strlen(begin) + strlen(user_lit) + strlen(role) + 200;
+	cap = strlen(begin) + strlen(dealloc) + strlen(user_lit) + strlen(role) + 200;
 	sql = malloc(cap);
 	if (!sql) {
 		PQfreemem(user_lit);
@@ -89,7 +90,7 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 	snprintf(sql, cap,
 	         "%s%s; SELECT set_config('app.current_tenant_id', '%s', true), "
 	         "set_config('app.current_user_id', %s, true); SET LOCAL ROLE %s",
-	         prefix, begin, scope->tenant_id, user_lit, role);
+	         begin, dealloc, scope->tenant_id, user_lit, role);
 	PQfreemem(user_lit);
 	*out = sql;
 	return ERP_OK;

@@ -37,7 +37,7 @@ int erp__pg_uuid_valid(const char *s);
  *
  * @param out         receives a malloc'd string.
  * @param pg          the connection (for quoting the user id).
- * @param dealloc_all non-zero: start with DEALLOCATE ALL.
+ * @param dealloc_all non-zero: also DEALLOCATE ALL (right after BEGIN).
  * @return ERP_OK; ERP_EINVALID (field "tenant_id", "user_id", "role" or
  *         "mode"); ERP_ERROR when out of memory. Raises the error.
  */

@@ -36,7 +36,7 @@ static int send_begin(erp__pg_conn *conn, int mode, const erp_storage_scope *sco
 		res = PQexec(conn->pg, sql);
 		free(sql);
 		if (conn->dealloc_all) {
-			/* DEALLOCATE ALL ran first, whatever happened after it. */
+			/* Forget them whatever happened: names are never reused, so at worst the server keeps a few. */
 			erp__pg_stmt_clear(&conn->stmts);
 			conn->dealloc_all = 0;
 		}
