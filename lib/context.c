@@ -3,6 +3,7 @@
 #include "db.h"
 #include "error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,19 +35,30 @@ int erp__ctx_require(const erp_ctx *ctx, int min_role, const char *what)
 	return ERP_OK;
 }
 
-static int tenant_exists_body(erp__tx *tx, void *payload)
+typedef struct {
+	const char *tenant_id;
+	char base_currency[4];
+} tenant_lookup;
+
+static int tenant_lookup_body(erp__tx *tx, void *payload)
 {
-	erp_value id = erp__v_text(payload);
+	tenant_lookup *job = payload;
+	erp_value id = erp__v_text(job->tenant_id);
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, "SELECT 1 FROM {auth.tenants} WHERE id = $1", &id, 1);
+	int rc = erp__db_query(&rows, tx, "SELECT base_currency FROM {auth.tenants} WHERE id = $1", &id, 1);
 	if (rc != ERP_OK)
 		return rc;
 	rc = erp__db_next(tx, rows);
+	if (rc == 1) {
+		char s[24];
+		const char *cur = erp__db_text(tx, rows, 0, s);
+		snprintf(job->base_currency, sizeof job->base_currency, "%s", cur ? cur : "");
+	}
 	erp__db_close(tx, rows);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)
-		return erp__error(ERP_ENOTFOUND, "auth.tenant", "tenant_id", "no tenant with id %s", (const char *)payload);
+		return erp__error(ERP_ENOTFOUND, "auth.tenant", "tenant_id", "no tenant with id %s", job->tenant_id);
 	return ERP_OK;
 }
 
@@ -68,7 +80,8 @@ int erp_ctx_new(erp_ctx **out, erp_store *store, const char *tenant_id, const ch
 		return erp__invalid("role", "role must be ERP_ROLE_READONLY, ERP_ROLE_READWRITE or ERP_ROLE_ADMIN, not %d", role);
 
 	erp_storage_scope scope = { NULL, NULL, 0 };
-	int rc = erp__tx_run(store, ERP_TX_READ, &scope, tenant_exists_body, tenant);
+	tenant_lookup lookup = { tenant, "" };
+	int rc = erp__tx_run(store, ERP_TX_READ, &scope, tenant_lookup_body, &lookup);
 	if (rc != ERP_OK)
 		return rc;
 
@@ -80,6 +93,7 @@ int erp_ctx_new(erp_ctx **out, erp_store *store, const char *tenant_id, const ch
 	ctx->store = store;
 	memcpy(ctx->tenant_id, tenant, sizeof tenant);
 	ctx->role = role;
+	memcpy(ctx->base_currency, lookup.base_currency, sizeof ctx->base_currency);
 	*out = ctx;
 	return ERP_OK;
 }

@@ -15,6 +15,7 @@ struct erp_ctx {
 	char tenant_id[ERP__UUID_LEN + 1];
 	char *user_id;
 	int role;
+	char base_currency[4]; /* the tenant's, read when the context is made */
 };
 
 /** The storage scope of a context (borrowing its strings). */

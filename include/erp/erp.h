@@ -24,5 +24,6 @@
 #include "context.h"
 #include "setting.h"
 #include "audit.h"
+#include "entity.h"
 
 #endif /* ERP_ERP_H */

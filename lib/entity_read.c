@@ -1,0 +1,317 @@
+/* Reading entities: get, history, the type descriptions (erp/entity.h). */
+#include <erp/entity.h>
+
+#include "entity_internal.h"
+#include "error.h"
+#include "json_out.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int erp__entity_args(const erp__entity_type **type, char id_out[ERP__UUID_LEN + 1], const erp_ctx *ctx,
+                     int min_role, const char *type_name, const char *id, bool writing, const char *what)
+{
+	int rc = erp__ctx_require(ctx, min_role, what);
+	if (rc != ERP_OK)
+		return rc;
+	*type = erp__entity_type_find(type_name);
+	if (!*type)
+		return erp__error(ERP_EINVALID, NULL, "type", "unknown entity type '%.100s' (erp_entity_types() lists them)",
+		                  type_name ? type_name : "(null)");
+	const erp__field *parent = erp__entity_parent_field(*type);
+	if (writing && parent) {
+		const erp__entity_type *doc = erp__entity_type_find(parent->references);
+		return erp__error(ERP_EINVALID, (*type)->name, "type", "%s is written through its %s (its \"lines\")",
+		                  (*type)->name, doc->name);
+	}
+	if (id_out && (!id || !erp__uuid_normalize(id_out, id)))
+		return erp__error(ERP_EINVALID, (*type)->name, "id", "id must be a UUID");
+	return ERP_OK;
+}
+
+void erp__doc_free(erp__doc *doc)
+{
+	erp__row_free(&doc->row);
+	erp__rows_free(doc->lines, doc->line_count);
+	doc->lines = NULL;
+	doc->line_count = 0;
+}
+
+int erp__doc_load(erp__tx *tx, const char *tenant, const erp__entity_type *type, const char *id, bool lock, erp__doc *doc)
+{
+	memset(doc, 0, sizeof *doc);
+	int rc = erp__row_init(&doc->row, type);
+	if (rc != ERP_OK)
+		return rc;
+	erp__strbuf sql = ERP__STRBUF_INIT;
+	erp__strbuf_puts(&sql, "SELECT ");
+	erp__row_select_list(&sql, type, NULL);
+	erp__strbuf_printf(&sql, " FROM %s WHERE tenant_id = $1 AND id = $2%s", type->table, lock ? "{for_update}" : "");
+	if (!erp__strbuf_ok(&sql)) {
+		erp__strbuf_free(&sql);
+		return erp__oom();
+	}
+	erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
+	erp_storage_rows *rows;
+	rc = erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, 2);
+	erp__strbuf_free(&sql);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	if (rc == 1)
+		rc = erp__row_load(tx, rows, &doc->row);
+	else if (rc == 0)
+		rc = erp__error(ERP_ENOTFOUND, type->name, "id", "no %s with id %s", type->name, id);
+	erp__db_close(tx, rows);
+	if (rc == ERP_OK && type->lines_type)
+		rc = erp__doc_load_lines(tx, tenant, doc);
+	return rc;
+}
+
+int erp__doc_load_lines(erp__tx *tx, const char *tenant, erp__doc *doc)
+{
+	const erp__entity_type *lt = erp__entity_type_find(doc->row.type->lines_type);
+	const erp__field *pf = erp__entity_parent_field(lt);
+	erp__strbuf sql = ERP__STRBUF_INIT;
+	erp__strbuf_puts(&sql, "SELECT ");
+	erp__row_select_list(&sql, lt, NULL);
+	erp__strbuf_printf(&sql, " FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 ORDER BY \"sequence\", id", lt->table, pf->name);
+	if (!erp__strbuf_ok(&sql)) {
+		erp__strbuf_free(&sql);
+		return erp__oom();
+	}
+	erp_value p[] = { erp__v_text(tenant), erp__v_text(doc->row.id) };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, 2);
+	erp__strbuf_free(&sql);
+	if (rc != ERP_OK)
+		return rc;
+	size_t cap = 0;
+	while ((rc = erp__db_next(tx, rows)) == 1) {
+		if (doc->line_count == cap) {
+			size_t ncap = cap ? cap * 2 : 8;
+			erp__row *p2 = realloc(doc->lines, ncap * sizeof *p2);
+			if (!p2) {
+				rc = erp__oom();
+				break;
+			}
+			doc->lines = p2;
+			cap = ncap;
+		}
+		erp__row *line = &doc->lines[doc->line_count];
+		if ((rc = erp__row_init(line, lt)) != ERP_OK)
+			break;
+		doc->line_count++;
+		if ((rc = erp__row_load(tx, rows, line)) != ERP_OK)
+			break;
+	}
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+json_t *erp__doc_to_json(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc)
+{
+	json_t *o = erp__row_to_json(tx, tenant, &doc->row, NULL, sc);
+	if (!o)
+		return NULL;
+	if (doc->row.type->lines_type) {
+		json_t *lines = json_array();
+		for (size_t i = 0; lines && i < doc->line_count; i++) {
+			json_t *l = erp__row_to_json(tx, tenant, &doc->lines[i], &doc->row, sc);
+			if (!l || json_array_append_new(lines, l) != 0) {
+				json_decref(lines);
+				lines = NULL;
+			}
+		}
+		if (!lines || json_object_set_new(o, "lines", lines) != 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+char *erp__doc_to_text(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc)
+{
+	json_t *o = erp__doc_to_json(tx, tenant, doc, sc);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (!text && erp_error_last()->code == ERP_OK)
+		erp__oom();
+	return text;
+}
+
+/* ---- get ------------------------------------------------------------------------ */
+
+typedef struct {
+	const erp_ctx *ctx;
+	const erp__entity_type *type;
+	const char *id;
+	json_t *result;
+} get_job;
+
+static int get_body(erp__tx *tx, void *payload)
+{
+	get_job *job = payload;
+	json_decref(job->result);
+	job->result = NULL;
+	erp__doc doc;
+	erp__scales *sc = erp__scales_new();
+	int rc = sc ? erp__doc_load(tx, job->ctx->tenant_id, job->type, job->id, false, &doc) : erp__oom();
+	if (rc == ERP_OK && !(job->result = erp__doc_to_json(tx, job->ctx->tenant_id, &doc, sc)))
+		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	if (sc)
+		erp__doc_free(&doc);
+	erp__scales_free(sc);
+	return rc;
+}
+
+int erp_entity_get(erp_buf *out, erp_ctx *ctx, const char *type, const char *id)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	const erp__entity_type *t;
+	char norm[ERP__UUID_LEN + 1];
+	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READONLY, type, id, false, "reading entities");
+	if (rc != ERP_OK)
+		return rc;
+	get_job job = { ctx, t, norm, NULL };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, get_body, &job);
+	if (rc == ERP_OK)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	return rc;
+}
+
+/* ---- history ----------------------------------------------------------------------- */
+
+typedef struct {
+	const erp_ctx *ctx;
+	const erp__entity_type *type;
+	const char *id;
+	json_t *result;
+} history_job;
+
+static json_t *stored_json(const char *text)
+{
+	if (!text)
+		return json_null();
+	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+	return v ? v : json_string(text);
+}
+
+static int history_body(erp__tx *tx, void *payload)
+{
+	history_job *job = payload;
+	json_decref(job->result);
+	if (!(job->result = json_array()))
+		return erp__oom();
+	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->type->name), erp__v_text(job->id) };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx,
+	                       "SELECT id, at, actor, action, before, after FROM {system.audit_log} "
+	                       "WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id",
+	                       p, 3);
+	if (rc != ERP_OK)
+		return rc;
+	while ((rc = erp__db_next(tx, rows)) == 1) {
+		char s[6][24];
+		json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "id", erp__db_text(tx, rows, 0, s[0]),
+		                        "at", erp__db_text(tx, rows, 1, s[1]), "actor", erp__db_text(tx, rows, 2, s[2]),
+		                        "action", erp__db_text(tx, rows, 3, s[3]),
+		                        "before", stored_json(erp__db_text(tx, rows, 4, s[4])),
+		                        "after", stored_json(erp__db_text(tx, rows, 5, s[5])));
+		if (!row || json_array_append_new(job->result, row) != 0) {
+			rc = erp__oom();
+			break;
+		}
+	}
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+int erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char *id)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	const erp__entity_type *t;
+	char norm[ERP__UUID_LEN + 1];
+	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READONLY, type, id, false, "reading entity history");
+	if (rc != ERP_OK)
+		return rc;
+	history_job job = { ctx, t, norm, NULL };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, history_body, &job);
+	if (rc == ERP_OK)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	return rc;
+}
+
+/* ---- descriptions ---------------------------------------------------------------------- */
+
+static json_t *field_json(const erp__field *f)
+{
+	json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b}", "name", f->name, "kind", erp__field_kind_name(f->kind),
+	                      "required", (f->flags & ERP__REQUIRED) != 0, "unique", (f->flags & ERP__UNIQUE) != 0,
+	                      "read_only", (f->flags & (ERP__READONLY | ERP__PARENT)) != 0,
+	                      "immutable", (f->flags & ERP__IMMUTABLE) != 0);
+	if (!o)
+		return NULL;
+	if (f->kind == ERP__F_TEXT)
+		json_object_set_new(o, "max_length", json_integer(f->max_length ? f->max_length : 1000));
+	if (f->kind == ERP__F_DECIMAL)
+		json_object_set_new(o, "scale", json_integer(f->scale));
+	if (f->kind == ERP__F_INTEGER && f->min < f->max) {
+		json_object_set_new(o, "min", json_integer(f->min));
+		json_object_set_new(o, "max", json_integer(f->max));
+	}
+	if (f->kind == ERP__F_ENUM) {
+		json_t *vals = json_array();
+		for (const char *const *v = f->values; *v; v++)
+			json_array_append_new(vals, json_string(*v));
+		json_object_set_new(o, "values", vals);
+	}
+	if (f->references)
+		json_object_set_new(o, "references", json_string(f->references));
+	if (f->kind == ERP__F_MONEY)
+		json_object_set_new(o, "currency_field", json_string(f->scale_field));
+	if (f->kind == ERP__F_QUANTITY)
+		json_object_set_new(o, "unit_field", json_string(f->scale_field));
+	if (f->default_value) {
+		json_t *d = strcmp(f->default_value, "\"$base_currency\"") == 0 ? json_string("$base_currency")
+		                                                                 : json_loads(f->default_value, JSON_DECODE_ANY, NULL);
+		json_object_set_new(o, "default", d ? d : json_null());
+	}
+	return o;
+}
+
+int erp_entity_types(erp_buf *out)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	size_t n;
+	const erp__entity_type *types = erp__entity_types(&n);
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < n; i++) {
+		json_t *fields = json_array();
+		for (size_t k = 0; fields && k < types[i].field_count; k++)
+			if (json_array_append_new(fields, field_json(&types[i].fields[k])) != 0) {
+				json_decref(fields);
+				fields = NULL;
+			}
+		json_t *t = fields ? json_pack("{s:s, s:o}", "type", types[i].name, "fields", fields) : NULL;
+		if (t && types[i].lines_type)
+			json_object_set_new(t, "lines", json_string(types[i].lines_type));
+		if (!t || json_array_append_new(arr, t) != 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	if (!arr)
+		return erp__oom();
+	int rc = erp__json_to_buf(out, arr);
+	json_decref(arr);
+	return rc;
+}

@@ -1,0 +1,534 @@
+/*
+ * Writing entities: create, update, delete/archive (erp/entity.h). Every
+ * check runs inside the write transaction, before the first write; a
+ * refused call rolls back and leaves nothing behind.
+ */
+#include <erp/entity.h>
+
+#include "audit_internal.h"
+#include "entity_compute.h"
+#include "entity_internal.h"
+#include "error.h"
+#include "json_out.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SYSTEM_INSERT_COLUMNS 8
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
+{
+	const erp__entity_type *t = row->type;
+	size_t n = SYSTEM_INSERT_COLUMNS + t->field_count;
+	erp_value *p = calloc(n, sizeof *p);
+	erp__strbuf sql = ERP__STRBUF_INIT;
+	if (!p)
+		return erp__oom();
+	erp__strbuf_printf(&sql, "INSERT INTO %s (tenant_id, id, version, archived, created_at, created_by, updated_at, updated_by",
+	                   t->table);
+	for (size_t i = 0; i < t->field_count; i++)
+		erp__strbuf_printf(&sql, ", \"%s\"", t->fields[i].name);
+	erp__strbuf_puts(&sql, ") VALUES ($1");
+	for (size_t i = 2; i <= n; i++)
+		erp__strbuf_printf(&sql, ", $%zu", i);
+	erp__strbuf_putc(&sql, ')');
+	p[0] = erp__v_text(tenant);
+	p[1] = erp__v_text(row->id);
+	p[2] = erp__v_int(row->version);
+	p[3] = erp__v_int(row->archived);
+	p[4] = erp__v_text(row->created_at);
+	p[5] = erp__v_text(row->created_by);
+	p[6] = erp__v_text(row->updated_at);
+	p[7] = erp__v_text(row->updated_by);
+	for (size_t i = 0; i < t->field_count; i++)
+		p[SYSTEM_INSERT_COLUMNS + i] = row->cells[i].v;
+	int rc = erp__strbuf_ok(&sql) ? erp__db_exec(tx, erp__strbuf_cstr(&sql), p, n, NULL) : erp__oom();
+	erp__strbuf_free(&sql);
+	free(p);
+	return rc;
+}
+
+/* Writes every field, bumps the version; `expected` guards against a concurrent change. */
+static int row_update(erp__tx *tx, const char *tenant, const erp__row *row, int64_t expected)
+{
+	const erp__entity_type *t = row->type;
+	size_t n = 6 + t->field_count;
+	erp_value *p = calloc(n, sizeof *p);
+	erp__strbuf sql = ERP__STRBUF_INIT;
+	if (!p)
+		return erp__oom();
+	erp__strbuf_printf(&sql, "UPDATE %s SET version = version + 1, archived = $4, updated_at = $5, updated_by = $6", t->table);
+	for (size_t i = 0; i < t->field_count; i++)
+		erp__strbuf_printf(&sql, ", \"%s\" = $%zu", t->fields[i].name, 7 + i);
+	erp__strbuf_puts(&sql, " WHERE tenant_id = $1 AND id = $2 AND version = $3");
+	p[0] = erp__v_text(tenant);
+	p[1] = erp__v_text(row->id);
+	p[2] = erp__v_int(expected);
+	p[3] = erp__v_int(row->archived);
+	p[4] = erp__v_text(row->updated_at);
+	p[5] = erp__v_text(row->updated_by);
+	for (size_t i = 0; i < t->field_count; i++)
+		p[6 + i] = row->cells[i].v;
+	int64_t changes = 0;
+	int rc = erp__strbuf_ok(&sql) ? erp__db_exec(tx, erp__strbuf_cstr(&sql), p, n, &changes) : erp__oom();
+	erp__strbuf_free(&sql);
+	free(p);
+	if (rc == ERP_OK && changes != 1)
+		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s changed while it was being written", t->name, row->id);
+	return rc;
+}
+
+static int row_delete(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE tenant_id = $1 AND id = $2", t->table);
+	erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
+	return erp__db_exec(tx, sql, p, 2, NULL);
+}
+
+/* ERP_EEXISTS when another row of the tenant holds a unique value this row sets. */
+static int unique_check(erp__tx *tx, const char *tenant, const erp__row *row)
+{
+	const erp__entity_type *t = row->type;
+	for (size_t i = 0; i < t->field_count; i++) {
+		const erp__field *f = &t->fields[i];
+		const erp__cell *c = &row->cells[i];
+		if (!(f->flags & ERP__UNIQUE) || c->v.type == ERP_VALUE_NULL || !c->given)
+			continue;
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 AND id <> $3", t->table, f->name);
+		erp_value p[] = { erp__v_text(tenant), c->v, erp__v_text(row->id) };
+		erp_storage_rows *rows;
+		int rc = erp__db_query(&rows, tx, sql, p, 3);
+		if (rc != ERP_OK)
+			return rc;
+		rc = erp__db_next(tx, rows);
+		char s[24], other[ERP__UUID_LEN + 1] = "";
+		if (rc == 1) {
+			const char *o = erp__db_text(tx, rows, 0, s);
+			snprintf(other, sizeof other, "%s", o ? o : "");
+		}
+		erp__db_close(tx, rows);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
+			char shown[64];
+			if (c->v.type == ERP_VALUE_TEXT)
+				snprintf(shown, sizeof shown, "'%.40s'", c->v.s);
+			else
+				snprintf(shown, sizeof shown, "%lld", (long long)c->v.i);
+			return erp__error(ERP_EEXISTS, t->name, f->name, "%s.%s %s is taken by %s", t->name, f->name, shown, other);
+		}
+	}
+	return ERP_OK;
+}
+
+/* The first entity type that refers to (tenant, id) of `t`, or NULL. */
+static int referenced_by(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id, const char **by)
+{
+	size_t n;
+	const erp__entity_type *types = erp__entity_types(&n);
+	*by = NULL;
+	for (size_t k = 0; k < n && !*by; k++) {
+		for (size_t i = 0; i < types[k].field_count && !*by; i++) {
+			const erp__field *f = &types[k].fields[i];
+			if (f->kind != ERP__F_REFERENCE || (f->flags & ERP__PARENT) || strcmp(f->references, t->name) != 0)
+				continue;
+			char sql[240];
+			snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 AND id <> $2 LIMIT 1",
+			         types[k].table, f->name);
+			erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
+			erp_storage_rows *rows;
+			int rc = erp__db_query(&rows, tx, sql, p, 2);
+			if (rc != ERP_OK)
+				return rc;
+			rc = erp__db_next(tx, rows);
+			erp__db_close(tx, rows);
+			if (rc < 0)
+				return rc;
+			if (rc == 1)
+				*by = types[k].name;
+		}
+	}
+	return ERP_OK;
+}
+
+static void stamp(erp__row *row, const erp_ctx *ctx, bool creating)
+{
+	erp__now_timestamp(row->updated_at);
+	free(row->updated_by);
+	row->updated_by = strdup(ctx->user_id);
+	if (creating) {
+		memcpy(row->created_at, row->updated_at, sizeof row->created_at);
+		free(row->created_by);
+		row->created_by = strdup(ctx->user_id);
+		row->version = 1;
+		row->archived = false;
+	}
+}
+
+static void set_parent(erp__row *line, const char *doc_id)
+{
+	const erp__field *pf = erp__entity_parent_field(line->type);
+	erp__cell_set_text(&line->cells[pf - line->type->fields], doc_id, strlen(doc_id));
+}
+
+/* Writes the audit row and renders the result. `before_text` may be NULL. */
+static int finish(erp__tx *tx, const erp_ctx *ctx, const erp__doc *doc, const char *action, const char *before_text,
+                  erp__scales *sc, json_t **result)
+{
+	json_t *after = erp__doc_to_json(tx, ctx->tenant_id, doc, sc);
+	char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
+	int rc = after_text ? erp__audit_append(tx, ctx, action, doc->row.type->name, doc->row.id, before_text, after_text)
+	                    : (erp_error_last()->code ? erp_error_last()->code : erp__oom());
+	free(after_text);
+	if (rc == ERP_OK) {
+		json_decref(*result);
+		*result = after;
+	} else {
+		json_decref(after);
+	}
+	return rc;
+}
+
+/* ---- create ------------------------------------------------------------------------ */
+
+typedef struct {
+	erp_ctx *ctx;
+	erp__doc doc;
+	json_t *result;
+} create_job;
+
+static int create_body(erp__tx *tx, void *payload)
+{
+	create_job *job = payload;
+	const char *tenant = job->ctx->tenant_id;
+	erp__doc *doc = &job->doc;
+	erp__scales *sc = erp__scales_new();
+	if (!sc)
+		return erp__oom();
+	int rc = erp__row_resolve(tx, tenant, &doc->row, NULL, sc);
+	if (rc == ERP_OK)
+		rc = unique_check(tx, tenant, &doc->row);
+	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++) {
+		set_parent(&doc->lines[i], doc->row.id);
+		rc = erp__row_resolve(tx, tenant, &doc->lines[i], &doc->row, sc);
+	}
+	if (rc == ERP_OK && doc->row.type->lines_type)
+		rc = erp__doc_compute(tx, tenant, doc, sc);
+	if (rc == ERP_OK)
+		rc = row_insert(tx, tenant, &doc->row);
+	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++)
+		rc = row_insert(tx, tenant, &doc->lines[i]);
+	if (rc == ERP_OK)
+		rc = finish(tx, job->ctx, doc, "create", NULL, sc, &job->result);
+	erp__scales_free(sc);
+	return rc;
+}
+
+/* Turns a JSON "lines" array into line rows (create: no ids allowed). */
+static int lines_from_json(erp__doc *doc, json_t *lines, const erp_ctx *ctx)
+{
+	const erp__entity_type *t = doc->row.type;
+	if (!lines)
+		return ERP_OK;
+	if (!json_is_array(lines))
+		return erp__field_invalid(t, "lines", "must be an array of line objects");
+	if (json_array_size(lines) > 10000)
+		return erp__field_invalid(t, "lines", "has more than 10000 lines");
+	const erp__entity_type *lt = erp__entity_type_find(t->lines_type);
+	doc->lines = calloc(json_array_size(lines) + 1, sizeof *doc->lines);
+	if (!doc->lines)
+		return erp__oom();
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l) {
+		erp__row *line = &doc->lines[i];
+		int rc = erp__row_init(line, lt);
+		if (rc != ERP_OK)
+			return rc;
+		doc->line_count++;
+		if (json_is_object(l) && json_object_get(l, "id"))
+			return erp__error(ERP_EINVALID, lt->name, "id", "lines[%zu]: a new line has no id", i);
+		if ((rc = erp__row_apply_json(line, l, true, NULL, ctx->base_currency)) != ERP_OK)
+			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
+			                  erp_error_last()->message);
+		erp__uuid_v7(line->id);
+		stamp(line, ctx, true);
+	}
+	return ERP_OK;
+}
+
+int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *json)
+{
+	const erp__entity_type *t;
+	int rc = erp__entity_args(&t, NULL, ctx, ERP_ROLE_READWRITE, type, NULL, true, "creating entities");
+	if (rc != ERP_OK)
+		return rc;
+	json_error_t jerr;
+	json_t *input = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!input)
+		return erp__error(ERP_EINVALID, t->name, "json", "%s", json ? jerr.text : "json is NULL");
+	create_job job = { ctx, { { 0 }, NULL, 0 }, NULL };
+	rc = erp__row_init(&job.doc.row, t);
+	if (rc == ERP_OK)
+		rc = erp__row_apply_json(&job.doc.row, input, true, t->lines_type ? "lines" : NULL, ctx->base_currency);
+	if (rc == ERP_OK) {
+		erp__uuid_v7(job.doc.row.id);
+		stamp(&job.doc.row, ctx, true);
+		if (t->lines_type)
+			rc = lines_from_json(&job.doc, json_object_get(input, "lines"), ctx);
+	}
+	if (rc == ERP_OK) {
+		erp_storage_scope scope = erp__ctx_scope(ctx);
+		rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, create_body, &job);
+	}
+	if (rc == ERP_OK && out)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	erp__doc_free(&job.doc);
+	json_decref(input);
+	return rc;
+}
+
+/* ---- update ------------------------------------------------------------------------ */
+
+typedef struct {
+	erp_ctx *ctx;
+	const erp__entity_type *type;
+	const char *id;
+	int64_t version;
+	json_t *patch;
+	json_t *result;
+} update_job;
+
+/* Applies a "lines" array to a loaded document: update by id, add, remove the rest. */
+static int lines_merge(erp__tx *tx, const erp_ctx *ctx, erp__doc *doc, json_t *lines, erp__scales *sc,
+                       bool **keep_out, size_t *old_count)
+{
+	const erp__entity_type *t = doc->row.type, *lt = erp__entity_type_find(t->lines_type);
+	if (!json_is_array(lines))
+		return erp__field_invalid(t, "lines", "must be an array of line objects");
+	if (json_array_size(lines) > 10000)
+		return erp__field_invalid(t, "lines", "has more than 10000 lines");
+	*old_count = doc->line_count;
+	bool *keep = calloc(doc->line_count + 1, sizeof *keep);
+	erp__row *all = realloc(doc->lines, (doc->line_count + json_array_size(lines) + 1) * sizeof *all);
+	if (!keep || !all) {
+		free(keep);
+		return erp__oom();
+	}
+	doc->lines = all;
+	*keep_out = keep;
+	size_t i;
+	json_t *l;
+	json_array_foreach(lines, i, l) {
+		if (!json_is_object(l))
+			return erp__error(ERP_EINVALID, lt->name, "lines", "lines[%zu] must be an object", i);
+		json_t *jid = json_object_get(l, "id");
+		erp__row *line = NULL;
+		bool creating = jid == NULL;
+		int rc;
+		if (jid) {
+			char id[ERP__UUID_LEN + 1];
+			if (!json_is_string(jid) || !erp__uuid_normalize(id, json_string_value(jid)))
+				return erp__error(ERP_EINVALID, lt->name, "id", "lines[%zu].id must be a UUID", i);
+			for (size_t k = 0; k < *old_count && !line; k++)
+				if (strcmp(doc->lines[k].id, id) == 0)
+					line = &doc->lines[k];
+			if (!line)
+				return erp__error(ERP_ENOTFOUND, lt->name, "id", "lines[%zu]: no line %s in this %s", i, id, t->name);
+			if (keep[line - doc->lines])
+				return erp__error(ERP_EINVALID, lt->name, "id", "lines[%zu]: line %s is given twice", i, id);
+			keep[line - doc->lines] = true;
+			json_t *fields = json_deep_copy(l);
+			if (!fields)
+				return erp__oom();
+			json_object_del(fields, "id");
+			rc = erp__row_apply_json(line, fields, false, NULL, ctx->base_currency);
+			json_decref(fields);
+		} else {
+			line = &doc->lines[doc->line_count];
+			if ((rc = erp__row_init(line, lt)) != ERP_OK)
+				return rc;
+			doc->line_count++;
+			erp__uuid_v7(line->id);
+			rc = erp__row_apply_json(line, l, true, NULL, ctx->base_currency);
+			set_parent(line, doc->row.id);
+		}
+		if (rc != ERP_OK)
+			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
+			                  erp_error_last()->message);
+		stamp(line, ctx, creating);
+		if ((rc = erp__row_resolve(tx, ctx->tenant_id, line, &doc->row, sc)) != ERP_OK)
+			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
+			                  erp_error_last()->message);
+	}
+	return ERP_OK;
+}
+
+static int update_body(erp__tx *tx, void *payload)
+{
+	update_job *job = payload;
+	const char *tenant = job->ctx->tenant_id;
+	const erp__entity_type *t = job->type;
+	erp__doc doc;
+	erp__scales *sc = erp__scales_new();
+	char *before = NULL;
+	bool *keep = NULL;
+	size_t old_count = 0;
+	if (!sc)
+		return erp__oom();
+	int rc = erp__doc_load(tx, tenant, t, job->id, true, &doc);
+	if (rc == ERP_OK && doc.row.version != job->version)
+		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s is at version %lld, not %lld: read it again",
+		                t->name, job->id, (long long)doc.row.version, (long long)job->version);
+	if (rc == ERP_OK && !(before = erp__doc_to_text(tx, tenant, &doc, sc)))
+		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	if (rc == ERP_OK)
+		rc = erp__row_apply_json(&doc.row, job->patch, false, t->lines_type ? "lines" : NULL, job->ctx->base_currency);
+	if (rc == ERP_OK)
+		rc = erp__row_resolve(tx, tenant, &doc.row, NULL, sc);
+	if (rc == ERP_OK)
+		rc = unique_check(tx, tenant, &doc.row);
+	json_t *lines = t->lines_type ? json_object_get(job->patch, "lines") : NULL;
+	if (rc == ERP_OK && lines)
+		rc = lines_merge(tx, job->ctx, &doc, lines, sc, &keep, &old_count);
+	if (rc == ERP_OK && t->lines_type)
+		rc = erp__doc_compute(tx, tenant, &doc, sc);
+	if (rc == ERP_OK) {
+		stamp(&doc.row, job->ctx, false);
+		rc = row_update(tx, tenant, &doc.row, job->version);
+		doc.row.version = job->version + 1;
+	}
+	/* Lines: remove those left out, rewrite the others, add the new ones. */
+	for (size_t i = 0; rc == ERP_OK && lines && i < doc.line_count; i++) {
+		erp__row *line = &doc.lines[i];
+		if (i < old_count && !keep[i])
+			rc = row_delete(tx, tenant, line->type, line->id);
+		else if (i >= old_count)
+			rc = row_insert(tx, tenant, line);
+		else if ((rc = row_update(tx, tenant, line, line->version)) == ERP_OK)
+			line->version++;
+	}
+	if (rc == ERP_OK && lines) {
+		/* Drop removed lines from the document before rendering it. */
+		size_t w = 0;
+		for (size_t i = 0; i < doc.line_count; i++) {
+			if (i < old_count && !keep[i]) {
+				erp__row_free(&doc.lines[i]);
+				continue;
+			}
+			doc.lines[w++] = doc.lines[i];
+		}
+		doc.line_count = w;
+	}
+	if (rc == ERP_OK)
+		rc = finish(tx, job->ctx, &doc, "update", before, sc, &job->result);
+	free(keep);
+	free(before);
+	erp__doc_free(&doc);
+	erp__scales_free(sc);
+	return rc;
+}
+
+int erp_entity_update(erp_buf *out, erp_ctx *ctx, const char *type, const char *id, int64_t version, const char *json)
+{
+	const erp__entity_type *t;
+	char norm[ERP__UUID_LEN + 1];
+	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READWRITE, type, id, true, "updating entities");
+	if (rc != ERP_OK)
+		return rc;
+	if (version < 1)
+		return erp__error(ERP_EINVALID, t->name, "version", "version must be the version you read (1 or more)");
+	json_error_t jerr;
+	json_t *patch = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!patch)
+		return erp__error(ERP_EINVALID, t->name, "json", "%s", json ? jerr.text : "json is NULL");
+	if (!json_is_object(patch)) {
+		json_decref(patch);
+		return erp__error(ERP_EINVALID, t->name, "json", "the changes to a %s must be a JSON object", t->name);
+	}
+	update_job job = { ctx, t, norm, version, patch, NULL };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, update_body, &job);
+	if (rc == ERP_OK && out)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	json_decref(patch);
+	return rc;
+}
+
+/* ---- delete ------------------------------------------------------------------------ */
+
+typedef struct {
+	erp_ctx *ctx;
+	const erp__entity_type *type;
+	const char *id;
+	int64_t version;
+	json_t *result;
+} delete_job;
+
+static int delete_body(erp__tx *tx, void *payload)
+{
+	delete_job *job = payload;
+	const char *tenant = job->ctx->tenant_id;
+	const erp__entity_type *t = job->type;
+	erp__doc doc;
+	erp__scales *sc = erp__scales_new();
+	char *before = NULL;
+	const char *by = NULL;
+	if (!sc)
+		return erp__oom();
+	int rc = erp__doc_load(tx, tenant, t, job->id, true, &doc);
+	if (rc == ERP_OK && doc.row.version != job->version)
+		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s is at version %lld, not %lld: read it again",
+		                t->name, job->id, (long long)doc.row.version, (long long)job->version);
+	if (rc == ERP_OK && !(before = erp__doc_to_text(tx, tenant, &doc, sc)))
+		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	if (rc == ERP_OK)
+		rc = referenced_by(tx, tenant, t, job->id, &by);
+	if (rc == ERP_OK && by) {
+		doc.row.archived = true;
+		stamp(&doc.row, job->ctx, false);
+		rc = row_update(tx, tenant, &doc.row, job->version);
+		doc.row.version++;
+		if (rc == ERP_OK)
+			rc = finish(tx, job->ctx, &doc, "archive", before, sc, &job->result);
+	} else if (rc == ERP_OK) {
+		rc = row_delete(tx, tenant, t, job->id);
+		if (rc == ERP_OK)
+			rc = erp__audit_append(tx, job->ctx, "delete", t->name, job->id, before, NULL);
+	}
+	if (rc == ERP_OK) {
+		json_decref(job->result);
+		job->result = json_pack("{s:s, s:s, s:s?}", "id", job->id, "result", by ? "archived" : "deleted", "referenced_by", by);
+		if (!job->result)
+			rc = erp__oom();
+	}
+	free(before);
+	erp__doc_free(&doc);
+	erp__scales_free(sc);
+	return rc;
+}
+
+int erp_entity_delete(erp_buf *out, erp_ctx *ctx, const char *type, const char *id, int64_t version)
+{
+	const erp__entity_type *t;
+	char norm[ERP__UUID_LEN + 1];
+	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READWRITE, type, id, true, "deleting entities");
+	if (rc != ERP_OK)
+		return rc;
+	if (version < 1)
+		return erp__error(ERP_EINVALID, t->name, "version", "version must be the version you read (1 or more)");
+	delete_job job = { ctx, t, norm, version, NULL };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, delete_body, &job);
+	if (rc == ERP_OK && out)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	return rc;
+}
