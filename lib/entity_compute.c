@@ -1,7 +1,10 @@
 /* Computed fields of documents (entity_compute.h). */
 #include "entity_compute.h"
 
+#include "currency.h"
 #include "decimal.h"
+
+#include <string.h>
 #include "error.h"
 
 static erp__cell *cell_of(erp__row *row, const char *name)
@@ -38,5 +41,17 @@ int erp__doc_compute(erp__tx *tx, const char *tenant, erp__doc *doc, erp__scales
 			return erp__field_invalid(doc->row.type, "lines", "the total of the lines is out of range");
 	}
 	erp__cell_set_int(total, sum);
+	return ERP_OK;
+}
+
+int erp__entity_rules(const erp__row *row)
+{
+	if (strcmp(row->type->name, "core.currency") == 0) {
+		erp__cell *code = cell_of((erp__row *)row, "code"), *exponent = cell_of((erp__row *)row, "exponent");
+		int iso = code && code->v.type == ERP_VALUE_TEXT ? erp__currency_exponent(code->v.s) : -1;
+		if (iso >= 0 && exponent && exponent->v.type == ERP_VALUE_INT && exponent->v.i != iso)
+			return erp__field_invalid(row->type, "exponent", "%s is an ISO 4217 currency with exponent %d, not %lld",
+			                          code->v.s, iso, (long long)exponent->v.i);
+	}
 	return ERP_OK;
 }

@@ -31,10 +31,10 @@ int erp__doc_load_lines(erp__tx *tx, const char *tenant, erp__doc *doc);
 
 void erp__doc_free(erp__doc *doc);
 
-/** A document (or plain entity) as JSON, lines included. New reference or NULL (raises). */
-json_t *erp__doc_to_json(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc);
+/** Appends a document (or plain entity) as JSON, lines included. */
+int erp__doc_write_json(erp__strbuf *sb, erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc);
 
-/** JSON text of a doc, for the audit log (malloc'd, or NULL after raising). */
+/** JSON text of a doc (malloc'd, or NULL after raising). */
 char *erp__doc_to_text(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc);
 
 #endif

@@ -99,7 +99,7 @@ typedef struct {
 	bool count;
 	bool include_archived;
 	json_t *cursor;   /* decoded: [values..., signature] */
-	json_t *result;
+	erp__strbuf result;
 } list_job;
 
 static int query_invalid(const list_job *job, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -440,8 +440,7 @@ static int list_body(erp__tx *tx, void *payload)
 	list_job *job = payload;
 	const erp__entity_type *t = job->type;
 	const char *tenant = job->ctx->tenant_id;
-	json_decref(job->result);
-	job->result = NULL;
+	erp__strbuf_clear(&job->result);
 	erp__strbuf where = ERP__STRBUF_INIT, sql = ERP__STRBUF_INIT;
 	params p = { 0 };
 	erp_value *first = param_push(&p);
@@ -453,7 +452,8 @@ static int list_body(erp__tx *tx, void *payload)
 			erp__strbuf_puts(&where, " AND archived = false");
 		rc = add_filters(tx, job, &where, &p);
 	}
-	json_t *items = json_array();
+	erp__strbuf *items = &job->result;
+	erp__strbuf_puts(items, "{\"items\":[");
 	int64_t total = -1;
 	if (rc == ERP_OK && job->count) {
 		erp__strbuf_printf(&sql, "SELECT count(*)%s", erp__strbuf_cstr(&where));
@@ -470,8 +470,6 @@ static int list_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK)
 		rc = add_keyset(tx, job, &where, &p);
 	char *next = NULL;
-	if (rc == ERP_OK && !items)
-		rc = erp__oom();
 	if (rc == ERP_OK) {
 		erp__strbuf_clear(&sql);
 		erp__strbuf_puts(&sql, "SELECT ");
@@ -503,9 +501,9 @@ static int list_body(erp__tx *tx, void *payload)
 			erp__db_close(tx, rows);
 		/* Render after reading: scales may need their own queries. */
 		for (size_t i = 0; rc == ERP_OK && i < n; i++) {
-			json_t *o = erp__row_to_json(tx, tenant, &loaded[i], NULL, sc);
-			if (!o || json_array_append_new(items, o) != 0)
-				rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+			if (i)
+				erp__strbuf_putc(items, ',');
+			rc = erp__row_write_json(items, tx, tenant, &loaded[i], NULL, sc);
 		}
 		if (rc == ERP_OK && more && !(next = make_cursor(job, &loaded[n - 1])))
 			rc = erp__oom();
@@ -513,14 +511,17 @@ static int list_body(erp__tx *tx, void *payload)
 		erp__scales_free(sc);
 	}
 	if (rc == ERP_OK) {
-		job->result = json_pack("{s:o, s:s?}", "items", items, "next_cursor", next);
-		items = NULL;
-		if (job->result && total >= 0)
-			json_object_set_new(job->result, "total", json_integer(total));
-		if (!job->result)
+		erp__strbuf_puts(items, "],\"next_cursor\":");
+		if (next)
+			erp__json_put_string(items, next, strlen(next));
+		else
+			erp__strbuf_puts(items, "null");
+		if (total >= 0)
+			erp__strbuf_printf(items, ",\"total\":%lld", (long long)total);
+		erp__strbuf_putc(items, '}');
+		if (!erp__strbuf_ok(items))
 			rc = erp__oom();
 	}
-	json_decref(items);
 	free(next);
 	erp__strbuf_free(&where);
 	erp__strbuf_free(&sql);
@@ -550,8 +551,8 @@ int erp_entity_list(erp_buf *out, erp_ctx *ctx, const char *type, const char *qu
 		rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, list_body, &job);
 	}
 	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
+		rc = erp__strbuf_detach(out, &job.result);
+	erp__strbuf_free(&job.result);
 	json_decref(job.cursor);
 	json_decref(job.query);
 	return rc;

@@ -2,6 +2,7 @@
 #include <erp/entity.h>
 
 #include "entity_internal.h"
+#include "entity_sql.h"
 #include "error.h"
 #include "json_out.h"
 
@@ -40,21 +41,13 @@ void erp__doc_free(erp__doc *doc)
 int erp__doc_load(erp__tx *tx, const char *tenant, const erp__entity_type *type, const char *id, bool lock, erp__doc *doc)
 {
 	memset(doc, 0, sizeof *doc);
-	int rc = erp__row_init(&doc->row, type);
+	const erp__entity_sql *q = erp__entity_sql_for(type);
+	int rc = q ? erp__row_init(&doc->row, type) : erp__oom();
 	if (rc != ERP_OK)
 		return rc;
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	erp__strbuf_puts(&sql, "SELECT ");
-	erp__row_select_list(&sql, type, NULL);
-	erp__strbuf_printf(&sql, " FROM %s WHERE tenant_id = $1 AND id = $2%s", type->table, lock ? "{for_update}" : "");
-	if (!erp__strbuf_ok(&sql)) {
-		erp__strbuf_free(&sql);
-		return erp__oom();
-	}
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
 	erp_storage_rows *rows;
-	rc = erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, 2);
-	erp__strbuf_free(&sql);
+	rc = erp__db_query(&rows, tx, lock ? q->select_by_id_lock : q->select_by_id, p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	rc = erp__db_next(tx, rows);
@@ -71,19 +64,12 @@ int erp__doc_load(erp__tx *tx, const char *tenant, const erp__entity_type *type,
 int erp__doc_load_lines(erp__tx *tx, const char *tenant, erp__doc *doc)
 {
 	const erp__entity_type *lt = erp__entity_type_find(doc->row.type->lines_type);
-	const erp__field *pf = erp__entity_parent_field(lt);
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	erp__strbuf_puts(&sql, "SELECT ");
-	erp__row_select_list(&sql, lt, NULL);
-	erp__strbuf_printf(&sql, " FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 ORDER BY \"sequence\", id", lt->table, pf->name);
-	if (!erp__strbuf_ok(&sql)) {
-		erp__strbuf_free(&sql);
+	const erp__entity_sql *q = erp__entity_sql_for(lt);
+	if (!q)
 		return erp__oom();
-	}
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(doc->row.id) };
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, 2);
-	erp__strbuf_free(&sql);
+	int rc = erp__db_query(&rows, tx, q->select_lines, p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	size_t cap = 0;
@@ -109,36 +95,31 @@ int erp__doc_load_lines(erp__tx *tx, const char *tenant, erp__doc *doc)
 	return rc < 0 ? rc : ERP_OK;
 }
 
-json_t *erp__doc_to_json(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc)
+int erp__doc_write_json(erp__strbuf *sb, erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc)
 {
-	json_t *o = erp__row_to_json(tx, tenant, &doc->row, NULL, sc);
-	if (!o)
-		return NULL;
-	if (doc->row.type->lines_type) {
-		json_t *lines = json_array();
-		for (size_t i = 0; lines && i < doc->line_count; i++) {
-			json_t *l = erp__row_to_json(tx, tenant, &doc->lines[i], &doc->row, sc);
-			if (!l || json_array_append_new(lines, l) != 0) {
-				json_decref(lines);
-				lines = NULL;
-			}
-		}
-		if (!lines || json_object_set_new(o, "lines", lines) != 0) {
-			json_decref(o);
-			return NULL;
-		}
+	int rc = erp__row_write_json(sb, tx, tenant, &doc->row, NULL, sc);
+	if (rc != ERP_OK || !doc->row.type->lines_type)
+		return rc;
+	/* Reopen the object to append the lines. */
+	sb->len--;
+	erp__strbuf_puts(sb, ",\"lines\":[");
+	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++) {
+		if (i)
+			erp__strbuf_putc(sb, ',');
+		rc = erp__row_write_json(sb, tx, tenant, &doc->lines[i], &doc->row, sc);
 	}
-	return o;
+	erp__strbuf_puts(sb, "]}");
+	return rc == ERP_OK && !erp__strbuf_ok(sb) ? erp__oom() : rc;
 }
 
 char *erp__doc_to_text(erp__tx *tx, const char *tenant, const erp__doc *doc, erp__scales *sc)
 {
-	json_t *o = erp__doc_to_json(tx, tenant, doc, sc);
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (!text && erp_error_last()->code == ERP_OK)
-		erp__oom();
-	return text;
+	erp__strbuf sb = ERP__STRBUF_INIT;
+	if (erp__doc_write_json(&sb, tx, tenant, doc, sc) != ERP_OK) {
+		erp__strbuf_free(&sb);
+		return NULL;
+	}
+	return sb.ptr;
 }
 
 /* ---- get ------------------------------------------------------------------------ */
@@ -147,19 +128,18 @@ typedef struct {
 	const erp_ctx *ctx;
 	const erp__entity_type *type;
 	const char *id;
-	json_t *result;
+	erp__strbuf result;
 } get_job;
 
 static int get_body(erp__tx *tx, void *payload)
 {
 	get_job *job = payload;
-	json_decref(job->result);
-	job->result = NULL;
+	erp__strbuf_clear(&job->result);
 	erp__doc doc;
 	erp__scales *sc = erp__scales_new();
 	int rc = sc ? erp__doc_load(tx, job->ctx->tenant_id, job->type, job->id, false, &doc) : erp__oom();
-	if (rc == ERP_OK && !(job->result = erp__doc_to_json(tx, job->ctx->tenant_id, &doc, sc)))
-		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	if (rc == ERP_OK)
+		rc = erp__doc_write_json(&job->result, tx, job->ctx->tenant_id, &doc, sc);
 	if (sc)
 		erp__doc_free(&doc);
 	erp__scales_free(sc);
@@ -175,12 +155,13 @@ int erp_entity_get(erp_buf *out, erp_ctx *ctx, const char *type, const char *id)
 	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READONLY, type, id, false, "reading entities");
 	if (rc != ERP_OK)
 		return rc;
-	get_job job = { ctx, t, norm, NULL };
+	get_job job = { ctx, t, norm, ERP__STRBUF_INIT };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
-	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, get_body, &job);
+	/* One row (scales are immutable): no snapshot needed. A document and its lines are read together. */
+	rc = erp__tx_run(ctx->store, t->lines_type ? ERP_TX_READ : ERP_TX_READ_LOOSE, &scope, get_body, &job);
 	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
+		return erp__strbuf_detach(out, &job.result);
+	erp__strbuf_free(&job.result);
 	return rc;
 }
 

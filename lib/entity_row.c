@@ -378,6 +378,9 @@ static void memo_add(erp__scales *sc, const char *key, int scale)
 
 int erp__scales_currency(erp__tx *tx, const char *tenant, erp__scales *sc, const char *code, int *exponent)
 {
+	/* An ISO code always has its ISO exponent (a core.currency may not redefine it). */
+	if ((*exponent = erp__currency_exponent(code)) >= 0)
+		return ERP_OK;
 	char key[8];
 	snprintf(key, sizeof key, "$%s", code);
 	if (memo_find(sc, key, exponent))
@@ -389,7 +392,7 @@ int erp__scales_currency(erp__tx *tx, const char *tenant, erp__scales *sc, const
 	if (rc != ERP_OK)
 		return rc;
 	rc = erp__db_next(tx, rows);
-	*exponent = rc == 1 ? (int)erp__db_int(tx, rows, 0) : erp__currency_exponent(code);
+	*exponent = rc == 1 ? (int)erp__db_int(tx, rows, 0) : -1;
 	erp__db_close(tx, rows);
 	if (rc < 0)
 		return rc;
@@ -569,62 +572,63 @@ int erp__row_load(erp__tx *tx, erp_storage_rows *rows, erp__row *row)
 	return ERP_OK;
 }
 
-json_t *erp__row_to_json(erp__tx *tx, const char *tenant, const erp__row *row, const erp__row *parent, erp__scales *sc)
+int erp__row_write_json(erp__strbuf *sb, erp__tx *tx, const char *tenant, const erp__row *row, const erp__row *parent,
+                        erp__scales *sc)
 {
 	const erp__entity_type *t = row->type;
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "id", json_string(row->id));
+	erp__strbuf_putc(sb, '{');
+	erp__json_put_key(sb, "id", true);
+	erp__json_put_string(sb, row->id, strlen(row->id));
 	for (size_t i = 0; i < t->field_count; i++) {
 		const erp__field *f = &t->fields[i];
 		const erp_value *v = &row->cells[i].v;
-		json_t *j = NULL;
+		char buf[ERP__DECIMAL_TEXT];
+		erp__json_put_key(sb, f->name, false);
 		if (v->type == ERP_VALUE_NULL) {
-			j = json_null();
-		} else {
-			char buf[ERP__DECIMAL_TEXT];
-			switch (f->kind) {
-			case ERP__F_INTEGER:
-				j = json_integer(v->i);
-				break;
-			case ERP__F_BOOLEAN:
-				j = json_boolean(v->i != 0);
-				break;
-			case ERP__F_DECIMAL:
-				erp__decimal_format(buf, v->i, f->scale);
-				j = json_string(buf);
-				break;
-			case ERP__F_MONEY:
-			case ERP__F_QUANTITY: {
-				int scale;
-				const char *unit;
-				if (v->type != ERP_VALUE_INT || field_scale(tx, tenant, row, parent, f, sc, &scale, &unit) != ERP_OK) {
-					json_decref(o);
-					return NULL;
-				}
-				erp__decimal_format(buf, v->i, scale);
-				j = json_string(buf);
-				break;
-			}
-			case ERP__F_JSON:
-				j = json_loads(v->s, JSON_DECODE_ANY, NULL);
-				break;
-			default:
-				j = json_stringn(v->s, v->len);
-				break;
-			}
+			erp__strbuf_puts(sb, "null");
+			continue;
 		}
-		if (!j || json_object_set_new(o, f->name, j) != 0) {
-			json_decref(o);
-			return NULL;
+		switch (f->kind) {
+		case ERP__F_INTEGER:
+			erp__strbuf_printf(sb, "%lld", (long long)v->i);
+			break;
+		case ERP__F_BOOLEAN:
+			erp__strbuf_puts(sb, v->i ? "true" : "false");
+			break;
+		case ERP__F_DECIMAL:
+			erp__decimal_format(buf, v->i, f->scale);
+			erp__json_put_string(sb, buf, strlen(buf));
+			break;
+		case ERP__F_MONEY:
+		case ERP__F_QUANTITY: {
+			int scale, rc;
+			const char *unit;
+			if (v->type != ERP_VALUE_INT)
+				return erp__error(ERP_ERROR, t->name, f->name, "%s.%s is not stored as an integer", t->name, f->name);
+			if ((rc = field_scale(tx, tenant, row, parent, f, sc, &scale, &unit)) != ERP_OK)
+				return rc;
+			erp__decimal_format(buf, v->i, scale);
+			erp__json_put_string(sb, buf, strlen(buf));
+			break;
+		}
+		case ERP__F_JSON:
+			/* Stored as the compact text json_dumps made (SQLite) or jsonb's own text (PostgreSQL). */
+			erp__strbuf_append(sb, v->s, v->len);
+			break;
+		default:
+			erp__json_put_string(sb, v->s, v->len);
+			break;
 		}
 	}
-	json_object_set_new(o, "version", json_integer(row->version));
-	json_object_set_new(o, "archived", json_boolean(row->archived));
-	json_object_set_new(o, "created_at", json_string(row->created_at));
-	json_object_set_new(o, "created_by", json_string(row->created_by ? row->created_by : ""));
-	json_object_set_new(o, "updated_at", json_string(row->updated_at));
-	json_object_set_new(o, "updated_by", json_string(row->updated_by ? row->updated_by : ""));
-	return o;
+	erp__strbuf_printf(sb, ",\"version\":%lld,\"archived\":%s", (long long)row->version, row->archived ? "true" : "false");
+	erp__json_put_key(sb, "created_at", false);
+	erp__json_put_string(sb, row->created_at, strlen(row->created_at));
+	erp__json_put_key(sb, "created_by", false);
+	erp__json_put_string(sb, row->created_by ? row->created_by : "", row->created_by ? strlen(row->created_by) : 0);
+	erp__json_put_key(sb, "updated_at", false);
+	erp__json_put_string(sb, row->updated_at, strlen(row->updated_at));
+	erp__json_put_key(sb, "updated_by", false);
+	erp__json_put_string(sb, row->updated_by ? row->updated_by : "", row->updated_by ? strlen(row->updated_by) : 0);
+	erp__strbuf_putc(sb, '}');
+	return erp__strbuf_ok(sb) ? ERP_OK : erp__oom();
 }

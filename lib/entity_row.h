@@ -70,8 +70,9 @@ void erp__row_select_list(erp__strbuf *sb, const erp__entity_type *type, const c
 /** Reads the current storage row (columns as erp__row_select_list) into `row`. */
 int erp__row_load(erp__tx *tx, erp_storage_rows *rows, erp__row *row);
 
-/** The row as a JSON object (money at its scale). New reference or NULL. */
-json_t *erp__row_to_json(erp__tx *tx, const char *tenant, const erp__row *row, const erp__row *parent, erp__scales *sc);
+/** Appends the row as a JSON object (money and quantities at their scale). */
+int erp__row_write_json(erp__strbuf *sb, erp__tx *tx, const char *tenant, const erp__row *row, const erp__row *parent,
+                        erp__scales *sc);
 
 erp__scales *erp__scales_new(void);
 void erp__scales_free(erp__scales *sc);

@@ -8,6 +8,7 @@
 #include "audit_internal.h"
 #include "entity_compute.h"
 #include "entity_internal.h"
+#include "entity_sql.h"
 #include "error.h"
 #include "json_out.h"
 
@@ -22,19 +23,13 @@
 static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
 {
 	const erp__entity_type *t = row->type;
+	const erp__entity_sql *q = erp__entity_sql_for(t);
 	size_t n = SYSTEM_INSERT_COLUMNS + t->field_count;
 	erp_value *p = calloc(n, sizeof *p);
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	if (!p)
+	if (!p || !q) {
+		free(p);
 		return erp__oom();
-	erp__strbuf_printf(&sql, "INSERT INTO %s (tenant_id, id, version, archived, created_at, created_by, updated_at, updated_by",
-	                   t->table);
-	for (size_t i = 0; i < t->field_count; i++)
-		erp__strbuf_printf(&sql, ", \"%s\"", t->fields[i].name);
-	erp__strbuf_puts(&sql, ") VALUES ($1");
-	for (size_t i = 2; i <= n; i++)
-		erp__strbuf_printf(&sql, ", $%zu", i);
-	erp__strbuf_putc(&sql, ')');
+	}
 	p[0] = erp__v_text(tenant);
 	p[1] = erp__v_text(row->id);
 	p[2] = erp__v_int(row->version);
@@ -45,8 +40,7 @@ static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
 	p[7] = erp__v_text(row->updated_by);
 	for (size_t i = 0; i < t->field_count; i++)
 		p[SYSTEM_INSERT_COLUMNS + i] = row->cells[i].v;
-	int rc = erp__strbuf_ok(&sql) ? erp__db_exec(tx, erp__strbuf_cstr(&sql), p, n, NULL) : erp__oom();
-	erp__strbuf_free(&sql);
+	int rc = erp__db_exec(tx, q->insert, p, n, NULL);
 	free(p);
 	return rc;
 }
@@ -55,15 +49,13 @@ static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
 static int row_update(erp__tx *tx, const char *tenant, const erp__row *row, int64_t expected)
 {
 	const erp__entity_type *t = row->type;
+	const erp__entity_sql *q = erp__entity_sql_for(t);
 	size_t n = 6 + t->field_count;
 	erp_value *p = calloc(n, sizeof *p);
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	if (!p)
+	if (!p || !q) {
+		free(p);
 		return erp__oom();
-	erp__strbuf_printf(&sql, "UPDATE %s SET version = version + 1, archived = $4, updated_at = $5, updated_by = $6", t->table);
-	for (size_t i = 0; i < t->field_count; i++)
-		erp__strbuf_printf(&sql, ", \"%s\" = $%zu", t->fields[i].name, 7 + i);
-	erp__strbuf_puts(&sql, " WHERE tenant_id = $1 AND id = $2 AND version = $3");
+	}
 	p[0] = erp__v_text(tenant);
 	p[1] = erp__v_text(row->id);
 	p[2] = erp__v_int(expected);
@@ -73,8 +65,7 @@ static int row_update(erp__tx *tx, const char *tenant, const erp__row *row, int6
 	for (size_t i = 0; i < t->field_count; i++)
 		p[6 + i] = row->cells[i].v;
 	int64_t changes = 0;
-	int rc = erp__strbuf_ok(&sql) ? erp__db_exec(tx, erp__strbuf_cstr(&sql), p, n, &changes) : erp__oom();
-	erp__strbuf_free(&sql);
+	int rc = erp__db_exec(tx, q->update, p, n, &changes);
 	free(p);
 	if (rc == ERP_OK && changes != 1)
 		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s changed while it was being written", t->name, row->id);
@@ -176,21 +167,14 @@ static void set_parent(erp__row *line, const char *doc_id)
 	erp__cell_set_text(&line->cells[pf - line->type->fields], doc_id, strlen(doc_id));
 }
 
-/* Writes the audit row and renders the result. `before_text` may be NULL. */
+/* Renders the entity into `result` and writes the audit row. `before_text` may be NULL. */
 static int finish(erp__tx *tx, const erp_ctx *ctx, const erp__doc *doc, const char *action, const char *before_text,
-                  erp__scales *sc, json_t **result)
+                  erp__scales *sc, erp__strbuf *result)
 {
-	json_t *after = erp__doc_to_json(tx, ctx->tenant_id, doc, sc);
-	char *after_text = after ? json_dumps(after, JSON_COMPACT) : NULL;
-	int rc = after_text ? erp__audit_append(tx, ctx, action, doc->row.type->name, doc->row.id, before_text, after_text)
-	                    : (erp_error_last()->code ? erp_error_last()->code : erp__oom());
-	free(after_text);
-	if (rc == ERP_OK) {
-		json_decref(*result);
-		*result = after;
-	} else {
-		json_decref(after);
-	}
+	erp__strbuf_clear(result);
+	int rc = erp__doc_write_json(result, tx, ctx->tenant_id, doc, sc);
+	if (rc == ERP_OK)
+		rc = erp__audit_append(tx, ctx, action, doc->row.type->name, doc->row.id, before_text, erp__strbuf_cstr(result));
 	return rc;
 }
 
@@ -199,7 +183,7 @@ static int finish(erp__tx *tx, const erp_ctx *ctx, const erp__doc *doc, const ch
 typedef struct {
 	erp_ctx *ctx;
 	erp__doc doc;
-	json_t *result;
+	erp__strbuf result;
 } create_job;
 
 static int create_body(erp__tx *tx, void *payload)
@@ -211,6 +195,8 @@ static int create_body(erp__tx *tx, void *payload)
 	if (!sc)
 		return erp__oom();
 	int rc = erp__row_resolve(tx, tenant, &doc->row, NULL, sc);
+	if (rc == ERP_OK)
+		rc = erp__entity_rules(&doc->row);
 	if (rc == ERP_OK)
 		rc = unique_check(tx, tenant, &doc->row);
 	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++) {
@@ -272,7 +258,7 @@ int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 	json_t *input = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
 	if (!input)
 		return erp__error(ERP_EINVALID, t->name, "json", "%s", json ? jerr.text : "json is NULL");
-	create_job job = { ctx, { { 0 }, NULL, 0 }, NULL };
+	create_job job = { ctx, { { 0 }, NULL, 0 }, ERP__STRBUF_INIT };
 	rc = erp__row_init(&job.doc.row, t);
 	if (rc == ERP_OK)
 		rc = erp__row_apply_json(&job.doc.row, input, true, t->lines_type ? "lines" : NULL, ctx->base_currency);
@@ -287,8 +273,8 @@ int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 		rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, create_body, &job);
 	}
 	if (rc == ERP_OK && out)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
+		rc = erp__strbuf_detach(out, &job.result);
+	erp__strbuf_free(&job.result);
 	erp__doc_free(&job.doc);
 	json_decref(input);
 	return rc;
@@ -302,7 +288,7 @@ typedef struct {
 	const char *id;
 	int64_t version;
 	json_t *patch;
-	json_t *result;
+	erp__strbuf result;
 } update_job;
 
 /* Applies a "lines" array to a loaded document: update by id, add, remove the rest. */
@@ -452,12 +438,12 @@ int erp_entity_update(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 		json_decref(patch);
 		return erp__error(ERP_EINVALID, t->name, "json", "the changes to a %s must be a JSON object", t->name);
 	}
-	update_job job = { ctx, t, norm, version, patch, NULL };
+	update_job job = { ctx, t, norm, version, patch, ERP__STRBUF_INIT };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
 	rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, update_body, &job);
 	if (rc == ERP_OK && out)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
+		rc = erp__strbuf_detach(out, &job.result);
+	erp__strbuf_free(&job.result);
 	json_decref(patch);
 	return rc;
 }
@@ -470,6 +456,7 @@ typedef struct {
 	const char *id;
 	int64_t version;
 	json_t *result;
+	erp__strbuf after;
 } delete_job;
 
 static int delete_body(erp__tx *tx, void *payload)
@@ -497,7 +484,7 @@ static int delete_body(erp__tx *tx, void *payload)
 		rc = row_update(tx, tenant, &doc.row, job->version);
 		doc.row.version++;
 		if (rc == ERP_OK)
-			rc = finish(tx, job->ctx, &doc, "archive", before, sc, &job->result);
+			rc = finish(tx, job->ctx, &doc, "archive", before, sc, &job->after);
 	} else if (rc == ERP_OK) {
 		rc = row_delete(tx, tenant, t, job->id);
 		if (rc == ERP_OK)
@@ -524,11 +511,12 @@ int erp_entity_delete(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 		return rc;
 	if (version < 1)
 		return erp__error(ERP_EINVALID, t->name, "version", "version must be the version you read (1 or more)");
-	delete_job job = { ctx, t, norm, version, NULL };
+	delete_job job = { ctx, t, norm, version, NULL, ERP__STRBUF_INIT };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
 	rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, delete_body, &job);
 	if (rc == ERP_OK && out)
 		rc = erp__json_to_buf(out, job.result);
 	json_decref(job.result);
+	erp__strbuf_free(&job.after);
 	return rc;
 }

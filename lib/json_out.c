@@ -19,3 +19,38 @@ json_t *erp__json_text_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
+
+void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	erp__strbuf_putc(sb, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		erp__strbuf_append(sb, s + start, i - start);
+		start = i + 1;
+		switch (c) {
+		case '"': erp__strbuf_puts(sb, "\\\""); break;
+		case '\\': erp__strbuf_puts(sb, "\\\\"); break;
+		case '\n': erp__strbuf_puts(sb, "\\n"); break;
+		case '\r': erp__strbuf_puts(sb, "\\r"); break;
+		case '\t': erp__strbuf_puts(sb, "\\t"); break;
+		default: {
+			char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+			erp__strbuf_append(sb, u, 6);
+		}
+		}
+	}
+	erp__strbuf_append(sb, s + start, len - start);
+	erp__strbuf_putc(sb, '"');
+}
+
+void erp__json_put_key(erp__strbuf *sb, const char *key, bool first)
+{
+	if (!first)
+		erp__strbuf_putc(sb, ',');
+	erp__json_put_string(sb, key, strlen(key));
+	erp__strbuf_putc(sb, ':');
+}

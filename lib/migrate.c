@@ -98,14 +98,15 @@ static int migrate_body(erp__tx *tx, void *payload)
 			                  "open it without no_migrate to upgrade", highest, d->migration_count);
 		return ERP_OK;
 	}
+	char now[ERP__TIMESTAMP_LEN + 1]; /* one transaction, one moment */
+	erp__now_timestamp(now);
 	for (size_t i = (size_t)highest; i < d->migration_count; i++) {
 		const erp_sql_migration *m = &d->migrations[i];
 		if ((rc = tx->st->exec_script(tx->stx, m->sql)) != ERP_OK)
 			return erp__error(rc, NULL, NULL, "migration %d (%s) failed: %s", m->number, m->name,
 			                  erp_error_last()->message);
-		char sum[CHECKSUM_HEX], now[ERP__TIMESTAMP_LEN + 1];
+		char sum[CHECKSUM_HEX];
 		checksum(sum, m->sql);
-		erp__now_timestamp(now);
 		erp_value p[] = { erp__v_int(m->number), erp__v_text(m->name), erp__v_text(sum), erp__v_text(now) };
 		rc = erp__db_exec(tx, "INSERT INTO {system.migrations} (number, name, checksum, applied_at) "
 		                      "VALUES ($1, $2, $3, $4)", p, 4, NULL);

@@ -17,6 +17,7 @@ int erp_conformance_setting(void);
 int erp_conformance_audit(void);
 int erp_conformance_threads(void);
 int erp_conformance_backend_faults(void);
+int erp_conformance_schema(void);
 
 /** Group fixture: a fresh store in *state (a erp_conformance_fixture). */
 typedef struct {

@@ -45,6 +45,7 @@ static const group groups[] = {
 	{ "audit", erp_conformance_audit },
 	{ "threads", erp_conformance_threads },
 	{ "backend_faults", erp_conformance_backend_faults },
+	{ "schema", erp_conformance_schema },
 };
 
 int main(int argc, char **argv)

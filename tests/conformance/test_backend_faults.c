@@ -222,6 +222,44 @@ static void test_faults__pg_row_level_security_filters_without_the_core(void **s
 	erp_ctx_free(cb);
 }
 
+static void test_faults__pg_loose_reads_leave_no_scope_behind(void **state)
+{
+	(void)state;
+	skip_unless("postgresql");
+	/* One connection, so every transaction reuses the session a loose read scoped. */
+	char *url = erp_test_url_fresh();
+	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	opts.pool_size = 1;
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	char a[37], b[37];
+	erp_test_tenant(a, s);
+	erp_test_tenant(b, s);
+	erp_ctx *ca = erp_test_ctx(s, a, ERP_ROLE_READONLY), *wa = erp_test_ctx(s, a, ERP_ROLE_ADMIN);
+	erp_ctx *wb = erp_test_ctx(s, b, ERP_ROLE_ADMIN);
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_ok(erp_entity_create(&out, wa, "core.uom", "{\"name\":\"unit\",\"precision\":0}"));
+	char id[37];
+	memcpy(id, strstr(out.ptr, "\"id\":\"") + 6, 36);
+	id[36] = '\0';
+	assert_erp_ok(erp_entity_get(&out, ca, "core.uom", id)); /* a loose read: scopes the session to A, read-only */
+	/* Store-level work after it sees no tenant rows, and runs as the login role. */
+	assert_int_equal(erp_test_scalar(s, NULL, "SELECT count(*) FROM {core.uoms}"), 0);
+	/* A write for B after it writes as B, and A's row stays invisible to B. */
+	assert_erp_ok(erp_entity_create(&out, wb, "core.uom", "{\"name\":\"unit\",\"precision\":0}"));
+	assert_erp_error(erp_entity_get(&out, wb, "core.uom", id), ERP_ENOTFOUND, "id");
+	assert_int_equal(erp_test_scalar(s, b, "SELECT count(*) FROM {core.uoms}"), 1);
+	/* And a readonly loose read cannot be followed by a write that inherits its role. */
+	assert_erp_ok(erp_entity_get(&out, ca, "core.uom", id));
+	assert_erp_ok(erp_entity_create(&out, wa, "core.uom", "{\"name\":\"box\",\"precision\":0}"));
+	erp_buf_dispose(&out);
+	erp_ctx_free(ca);
+	erp_ctx_free(wa);
+	erp_ctx_free(wb);
+	erp_store_close(s);
+	erp_test_url_drop(url);
+}
+
 static void test_faults__pg_server_restart_between_calls(void **state)
 {
 	erp_conformance_fixture *f = *state;
@@ -282,6 +320,7 @@ int erp_conformance_backend_faults(void)
 		cmocka_unit_test(test_faults__pg_silent_server_times_out),
 		cmocka_unit_test(test_faults__pg_malformed_url_is_einvalid),
 		cmocka_unit_test(test_faults__pg_row_level_security_filters_without_the_core),
+		cmocka_unit_test(test_faults__pg_loose_reads_leave_no_scope_behind),
 		cmocka_unit_test(test_faults__pg_server_restart_between_calls),
 		cmocka_unit_test(test_faults__pg_role_without_rights_is_a_clear_error),
 	};

@@ -128,8 +128,15 @@ typedef struct erp_sql_dialect {
 
 /** Transaction modes for begin(). */
 typedef enum erp_tx_mode {
-	ERP_TX_READ = 0,  /**< Reads only: a consistent snapshot. */
-	ERP_TX_WRITE = 1  /**< Reads and writes. */
+	ERP_TX_READ = 0,      /**< Reads only: a consistent snapshot. */
+	ERP_TX_WRITE = 1,     /**< Reads and writes. */
+	/**
+	 * Reads that need no common snapshot: each statement sees committed
+	 * data, but two statements may see different moments. A backend may
+	 * run each statement on its own (no BEGIN/COMMIT round trips), as
+	 * long as the scope applies to it. Used for single-row reads.
+	 */
+	ERP_TX_READ_LOOSE = 2
 } erp_tx_mode;
 
 /** Whose data a transaction may see. */

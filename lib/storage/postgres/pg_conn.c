@@ -43,6 +43,8 @@ int erp__pg_conn_reset(erp__pg_conn *conn)
 	conn->dealloc_all = 0;
 	/* The notice hooks live in the PGconn and survive PQreset(). */
 	PQreset(conn->pg);
+	free(conn->session_scope); /* a new session has none of the old settings */
+	conn->session_scope = NULL;
 	if (PQstatus(conn->pg) != CONNECTION_OK)
 		return erp__pg_connect_error(conn->pg);
 	conn->broken = 0;
@@ -59,6 +61,7 @@ void erp__pg_conn_free(erp__pg_conn *conn)
 	erp__pg_stmt_cache_free(&conn->stmts);
 	free(conn->param_values);
 	free(conn->param_ints);
+	free(conn->session_scope);
 	PQfinish(conn->pg);
 	free(conn);
 }

@@ -62,11 +62,13 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 		return erp_error_set(ERP_EINVALID, NULL, "mode", "unknown transaction mode");
 
 	if (!scope || !scope->tenant_id) {
-		cap = strlen(begin) + strlen(dealloc) + 1;
+		/* Store-level work runs as the login role with no tenant, whatever a loose read left in the session. */
+		const char *reset = "; SELECT set_config('app.current_tenant_id', '', true); SET LOCAL ROLE NONE";
+		cap = strlen(begin) + strlen(dealloc) + strlen(reset) + 1;
 		sql = malloc(cap);
 		if (!sql)
 			return erp__pg_oom();
-		snprintf(sql, cap, "%s%s", begin, dealloc);
+		snprintf(sql, cap, "%s%s%s", begin, dealloc, reset);
 		*out = sql;
 		return ERP_OK;
 	}
@@ -93,5 +95,49 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 	         begin, dealloc, scope->tenant_id, user_lit, role);
 	PQfreemem(user_lit);
 	*out = sql;
+	return ERP_OK;
+}
+
+int erp__pg_session_scope_sql(char **out, char **key, PGconn *pg, const erp_storage_scope *scope)
+{
+	const char *tenant = scope && scope->tenant_id ? scope->tenant_id : "";
+	const char *user = scope && scope->user_id ? scope->user_id : "";
+	const char *role = scope && scope->tenant_id ? role_name(scope->role) : "NONE";
+	char *user_lit, *tenant_lit;
+	size_t cap;
+
+	*out = *key = NULL;
+	if (!role)
+		return erp_error_set(ERP_EINVALID, NULL, "role", "unknown role");
+	if (*tenant && !erp__pg_uuid_valid(tenant))
+		return erp_error_set(ERP_EINVALID, NULL, "tenant_id", "tenant id is not a UUID");
+	cap = strlen(tenant) + strlen(user) + strlen(role) + 3;
+	*key = malloc(cap);
+	if (!*key)
+		return erp__pg_oom();
+	snprintf(*key, cap, "%s|%s|%s", tenant, user, role);
+	user_lit = PQescapeLiteral(pg, user, strlen(user));
+	tenant_lit = PQescapeLiteral(pg, tenant, strlen(tenant));
+	if (!user_lit || !tenant_lit) {
+		PQfreemem(user_lit);
+		PQfreemem(tenant_lit);
+		free(*key);
+		*key = NULL;
+		return erp_error_set(ERP_EINVALID, NULL, "user_id", "user id cannot be quoted (invalid UTF-8?)");
+	}
+	cap = strlen(user_lit) + strlen(tenant_lit) + strlen(role) + 160;
+	*out = malloc(cap);
+	if (*out)
+		snprintf(*out, cap,
+		         "SELECT set_config('app.current_tenant_id', %s, false), set_config('app.current_user_id', %s, false); "
+		         "SET ROLE %s",
+		         tenant_lit, user_lit, role);
+	PQfreemem(user_lit);
+	PQfreemem(tenant_lit);
+	if (!*out) {
+		free(*key);
+		*key = NULL;
+		return erp__pg_oom();
+	}
 	return ERP_OK;
 }

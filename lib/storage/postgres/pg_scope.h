@@ -43,4 +43,12 @@ int erp__pg_uuid_valid(const char *s);
  */
 int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all);
 
+/**
+ * For a loose read: the script that sets `scope` at session level (it stays
+ * until another loose read changes it; BEGIN scripts override it locally),
+ * and a key naming that scope so that an unchanged scope is not sent again.
+ * Both malloc'd.
+ */
+int erp__pg_session_scope_sql(char **out, char **key, PGconn *pg, const erp_storage_scope *scope);
+
 #endif

@@ -46,6 +46,7 @@ typedef struct erp__pg_tx {
 	struct erp__pg_conn *conn;
 	erp__pg_rows rows;
 	int open;               /**< Between begin() and commit()/rollback(). */
+	int loose;              /**< ERP_TX_READ_LOOSE: statements run on their own, no BEGIN was sent. */
 } erp__pg_tx;
 
 /** One pooled connection. */
@@ -53,6 +54,7 @@ typedef struct erp__pg_conn {
 	PGconn *pg;
 	int broken;             /**< Lost or unusable: reset before the next BEGIN. */
 	int dealloc_all;        /**< Drop every prepared statement before the next BEGIN. */
+	char *session_scope;    /**< Scope set at session level by a loose read ("tenant|user|role"), or NULL. */
 	erp__pg_stmt_cache stmts;
 	const char **param_values;  /**< Scratch for PQexecPrepared: one pointer per parameter... */
 	char *param_ints;           /**< ...and ERP__PG_INT_TEXT bytes per parameter for integers. */

@@ -64,6 +64,56 @@ static int send_begin(erp__pg_conn *conn, int mode, const erp_storage_scope *sco
 	}
 }
 
+/*
+ * A loose read sends no BEGIN: each statement runs on its own. The scope is
+ * set at session level, and only when it differs from what the connection
+ * already has.
+ */
+static int prepare_loose(erp__pg_conn *conn, const erp_storage_scope *scope)
+{
+	char *sql, *key;
+	PGresult *res;
+	int attempt, rc, lost;
+
+	for (attempt = 0;; attempt++) {
+		if (conn->broken || PQstatus(conn->pg) != CONNECTION_OK) {
+			if ((rc = erp__pg_conn_reset(conn)) != ERP_OK)
+				return rc;
+		}
+		if (conn->dealloc_all) {
+			PQclear(PQexec(conn->pg, "DEALLOCATE ALL"));
+			erp__pg_stmt_clear(&conn->stmts);
+			conn->dealloc_all = 0;
+		}
+		if ((rc = erp__pg_session_scope_sql(&sql, &key, conn->pg, scope)) != ERP_OK)
+			return rc;
+		if (conn->session_scope && strcmp(conn->session_scope, key) == 0) {
+			free(sql);
+			free(key);
+			return ERP_OK;
+		}
+		res = PQexec(conn->pg, sql);
+		free(sql);
+		if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+			PQclear(res);
+			free(conn->session_scope);
+			conn->session_scope = key;
+			return ERP_OK;
+		}
+		free(key);
+		free(conn->session_scope);
+		conn->session_scope = NULL;
+		rc = erp__pg_result_error(conn->pg, res, &lost);
+		PQclear(res);
+		if (lost) {
+			conn->broken = 1;
+			if (attempt == 0)
+				continue;
+		}
+		return rc;
+	}
+}
+
 int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const erp_storage_scope *scope)
 {
 	erp__pg_storage *st = (erp__pg_storage *)storage;
@@ -72,7 +122,7 @@ int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const er
 
 	*out = NULL;
 	/* Refuse a bad scope before waiting for a connection. */
-	if (mode != ERP_TX_READ && mode != ERP_TX_WRITE)
+	if (mode != ERP_TX_READ && mode != ERP_TX_WRITE && mode != ERP_TX_READ_LOOSE)
 		return erp_error_set(ERP_EINVALID, NULL, "mode", "unknown transaction mode");
 	if (scope && scope->tenant_id && !erp__pg_uuid_valid(scope->tenant_id))
 		return erp_error_set(ERP_EINVALID, NULL, "tenant_id", "tenant id is not a UUID");
@@ -80,13 +130,14 @@ int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const er
 	rc = erp__pg_pool_acquire(&conn, &st->pool);
 	if (rc != ERP_OK)
 		return rc;
-	rc = send_begin(conn, mode, scope);
+	rc = mode == ERP_TX_READ_LOOSE ? prepare_loose(conn, scope) : send_begin(conn, mode, scope);
 	if (rc != ERP_OK) {
 		erp__pg_pool_release(&st->pool, conn);
 		return rc;
 	}
 	conn->tx.st = st;
 	conn->tx.open = 1;
+	conn->tx.loose = mode == ERP_TX_READ_LOOSE;
 	*out = (erp_storage_tx *)&conn->tx;
 	return ERP_OK;
 }
@@ -112,6 +163,10 @@ int erp__pg_commit(erp_storage_tx *t)
 		                   "PostgreSQL connection lost, transaction rolled back");
 		finish(tx);
 		return rc;
+	}
+	if (tx->loose) { /* nothing was begun */
+		finish(tx);
+		return ERP_OK;
 	}
 	res = PQexec(conn->pg, "COMMIT");
 	if (PQresultStatus(res) == PGRES_COMMAND_OK) {
@@ -148,6 +203,10 @@ void erp__pg_rollback(erp_storage_tx *t)
 	PGresult *res;
 
 	erp__pg_rows_discard(&tx->rows);
+	if (tx->loose) {
+		finish(tx);
+		return;
+	}
 	status = PQtransactionStatus(conn->pg);
 	if (status == PQTRANS_UNKNOWN || status == PQTRANS_ACTIVE) {
 		conn->broken = 1;

@@ -15,6 +15,8 @@ int erp__sqlite_begin(erp_storage_tx **out, erp_storage *storage, int mode, cons
 	*out = NULL;
 	if (!storage)
 		return erp_error_set(ERP_ERROR, NULL, NULL, "SQLite storage misused: begin: storage is NULL");
+	if (mode == ERP_TX_READ_LOOSE)
+		mode = ERP_TX_READ; /* a snapshot is as cheap as no snapshot here */
 	if (mode != ERP_TX_READ && mode != ERP_TX_WRITE) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "SQLite storage misused: begin: unknown transaction mode %d", mode);

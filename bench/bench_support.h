@@ -1,0 +1,26 @@
+/*
+ * Timing and reporting shared by the benchmarks: each measurement runs
+ * several rounds and reports the median, as a rate and as a ratio to the
+ * raw-SQL baseline measured in the same process.
+ */
+#ifndef ERP_BENCH_SUPPORT_H
+#define ERP_BENCH_SUPPORT_H
+
+#include <stddef.h>
+
+/** Seconds on a monotonic clock. */
+double bench_now(void);
+
+/** Median of n values (sorts them). */
+double bench_median(double *values, size_t n);
+
+/** Prints one result row: backend, operation, engine and baseline rates (per second, medians), ratio. */
+void bench_report(const char *backend, const char *operation, double engine_rate, double baseline_rate);
+
+/** Prints the table header. */
+void bench_header(void);
+
+/** Exits with a message when rc is not 0. */
+void bench_check(int rc, const char *what);
+
+#endif
