@@ -30,7 +30,13 @@
  *
  * Money and quantities are never floating point: a JSON number with a
  * fraction or an exponent is refused, and so is a decimal string with
- * more decimals than the currency or unit allows.
+ * more decimals than the currency or unit allows. So that stored amounts
+ * never change meaning, the currency of a priced entity and the unit of a
+ * quantity are fixed when it is created (descriptions mark them
+ * "immutable"), and an ISO 4217 code keeps its ISO exponent.
+ *
+ * Rounding: a line amount (quantity x unit price) is rounded half away
+ * from zero to the currency's exponent, with 128-bit intermediates.
  *
  * Documents with lines (`sales.order`, `purchase.order`) carry their lines
  * in a `lines` array and are created, read and updated as one object.
@@ -146,7 +152,9 @@ ERP_EXTERN int erp_entity_delete(erp_buf *out, erp_ctx *ctx, const char *type, c
  *      "count": true,                  // also return the total matching
  *      "include_archived": false}
  *
- * Operators: eq, ne, lt, le, gt, ge, in, like (with % and _), is_null.
+ * Operators: eq, ne, lt, le, gt, ge, in, like (with % and _; case-
+ * insensitive for ASCII letters), is_null. Items of documents carry no
+ * lines: read one with erp_entity_get() for those.
  * Values take the field's JSON form; money and quantity values in a
  * filter are read at the exponent of the tenant's base currency (money)
  * or the field's unit when an `eq` filter on the unit field names it.
