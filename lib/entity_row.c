@@ -90,24 +90,15 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int days_in_month(int y, int m)
-{
-	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-/* "YYYY-MM-DD", a real calendar date, years 1..9999. */
+/* "YYYY-MM-DD" at the start of `s`. */
 static bool date_valid(const char *s)
 {
+	char d[11];
 	if (strlen(s) < 10)
 		return false;
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : !is_digit(s[i]))
-			return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	return erp__date_valid(d);
 }
 
 /* "YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z" -> canonical with six fractional digits. */

@@ -117,12 +117,40 @@ static int unique_check(erp__tx *tx, const char *tenant, const erp__row *row)
 	return ERP_OK;
 }
 
-/* The first entity type that refers to (tenant, id) of `t`, or NULL. */
+/* Tables outside the described entity types that refer to entities. */
+static const struct {
+	const char *type, *table, *column, *by;
+} external_references[] = {
+	{ "financial.account", "{financial.entry_lines}", "account_id", "financial.entry" },
+	{ "financial.journal", "{financial.entries}", "journal_id", "financial.entry" },
+	{ "core.partner", "{financial.entry_lines}", "partner_id", "financial.entry" },
+	{ "analytics.account", "{financial.entry_lines}", "analytic_account_id", "financial.entry" },
+};
+
+/* The first entity type (or ledger table) that refers to (tenant, id) of `t`, or NULL. */
 static int referenced_by(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id, const char **by)
 {
 	size_t n;
 	const erp__entity_type *types = erp__entity_types(&n);
 	*by = NULL;
+	for (size_t k = 0; k < sizeof external_references / sizeof external_references[0] && !*by; k++) {
+		if (strcmp(external_references[k].type, t->name) != 0)
+			continue;
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND %s = $2 LIMIT 1", external_references[k].table,
+		         external_references[k].column);
+		erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
+		erp_storage_rows *rows;
+		int rc = erp__db_query(&rows, tx, sql, p, 2);
+		if (rc != ERP_OK)
+			return rc;
+		rc = erp__db_next(tx, rows);
+		erp__db_close(tx, rows);
+		if (rc < 0)
+			return rc;
+		if (rc == 1)
+			*by = external_references[k].by;
+	}
 	for (size_t k = 0; k < n && !*by; k++) {
 		for (size_t i = 0; i < types[k].field_count && !*by; i++) {
 			const erp__field *f = &types[k].fields[i];

@@ -29,6 +29,9 @@ bool erp__uuid_valid(const char *s);
  */
 bool erp__uuid_normalize(char out[ERP__UUID_LEN + 1], const char *in);
 
+/** True when `s` is exactly "YYYY-MM-DD" and a real calendar date (years 1 to 9999). */
+bool erp__date_valid(const char *s);
+
 /** Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
 void erp__now_timestamp(char out[ERP__TIMESTAMP_LEN + 1]);
 

@@ -2,12 +2,14 @@
 #include "db.h"
 #include "error.h"
 #include "json_out.h"
+#include "ledger_verify.h"
 #include "migrate.h"
 #include "registry.h"
 #include "store_internal.h"
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DEFAULT_URL "sqlite:erp.db"
@@ -187,6 +189,16 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 		}
 		erp_buf_dispose(&found);
 	}
+
+	erp__strbuf detail = ERP__STRBUF_INIT;
+	rc = erp__ledger_verify(store, &detail);
+	json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "ledger", "ok", rc == ERP_OK,
+	                                        "detail", detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message));
+	if (rc != ERP_OK && first_failure == ERP_OK) {
+		first_failure = rc;
+		snprintf(first_message, sizeof first_message, "%s", detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message);
+	}
+	erp__strbuf_free(&detail);
 
 	json_object_set_new(report, "ok", json_boolean(first_failure == ERP_OK));
 	rc = out ? erp__json_to_buf(out, report) : ERP_OK;

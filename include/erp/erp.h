@@ -25,5 +25,6 @@
 #include "setting.h"
 #include "audit.h"
 #include "entity.h"
+#include "ledger.h"
 
 #endif /* ERP_ERP_H */
