@@ -156,3 +156,91 @@ void erp__db_close(erp__tx *tx, erp_storage_rows *rows)
 	if (rows)
 		tx->st->rows_close(rows);
 }
+
+void erp__db_batch_init(erp__db_batch *b, erp__tx *tx)
+{
+	memset(b, 0, sizeof *b);
+	b->tx = tx;
+}
+
+static void batch_clear(erp__db_batch *b)
+{
+	for (size_t i = 0; i < b->count; i++) {
+		free(b->sql[i]);
+		free(b->params[i]);
+	}
+	b->count = 0;
+}
+
+void erp__db_batch_free(erp__db_batch *b)
+{
+	batch_clear(b);
+	free(b->sql);
+	free(b->params);
+	free(b->nparams);
+	memset(b, 0, sizeof *b);
+}
+
+int erp__db_batch_add(erp__db_batch *b, const char *tmpl, const erp_value *params, size_t nparams)
+{
+	if (b->count == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 16;
+		char **sql = realloc(b->sql, cap * sizeof *sql);
+		if (sql)
+			b->sql = sql;
+		erp_value **p = realloc(b->params, cap * sizeof *p);
+		if (p)
+			b->params = p;
+		size_t *n = realloc(b->nparams, cap * sizeof *n);
+		if (n)
+			b->nparams = n;
+		if (!sql || !p || !n)
+			return erp__oom();
+		b->cap = cap;
+	}
+	int rc = erp__sql_render(&b->tx->sql, b->tx->st->dialect, tmpl);
+	if (rc != ERP_OK)
+		return rc;
+	/* The values and their texts in one block. */
+	size_t bytes = nparams * sizeof(erp_value) + 1;
+	for (size_t i = 0; i < nparams; i++)
+		if (params[i].type == ERP_VALUE_TEXT)
+			bytes += params[i].len + 1;
+	erp_value *copy = malloc(bytes);
+	char *sql = strdup(erp__strbuf_cstr(&b->tx->sql));
+	if (!copy || !sql) {
+		free(copy);
+		free(sql);
+		return erp__oom();
+	}
+	char *text = (char *)(copy + nparams);
+	for (size_t i = 0; i < nparams; i++) {
+		copy[i] = params[i];
+		if (params[i].type == ERP_VALUE_TEXT) {
+			memcpy(text, params[i].s, params[i].len);
+			text[params[i].len] = '\0';
+			copy[i].s = text;
+			text += params[i].len + 1;
+		}
+	}
+	b->sql[b->count] = sql;
+	b->params[b->count] = copy;
+	b->nparams[b->count] = nparams;
+	b->count++;
+	return ERP_OK;
+}
+
+int erp__db_batch_flush(erp__db_batch *b)
+{
+	erp_storage *st = b->tx->st;
+	int rc = ERP_OK;
+	if (b->count && st->exec_batch) {
+		rc = st->exec_batch(b->tx->stx, b->count, (const char *const *)b->sql, (const erp_value *const *)b->params,
+		                    b->nparams, NULL);
+	} else {
+		for (size_t i = 0; i < b->count && rc == ERP_OK; i++)
+			rc = st->exec(b->tx->stx, b->sql[i], b->params[i], b->nparams[i], NULL);
+	}
+	batch_clear(b);
+	return rc;
+}

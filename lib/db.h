@@ -63,6 +63,26 @@ bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col);
 
 void erp__db_close(erp__tx *tx, erp_storage_rows *rows);
 
+/**
+ * Statements without rows collected to run together: in one round trip
+ * where the backend can (exec_batch), else one by one. The batch keeps its
+ * own copies of the statements and of every parameter, so the caller's
+ * values need not outlive erp__db_batch_add().
+ */
+typedef struct {
+	erp__tx *tx;
+	char **sql;
+	erp_value **params;   /* each with its texts in the same allocation */
+	size_t *nparams;
+	size_t count, cap;
+} erp__db_batch;
+
+void erp__db_batch_init(erp__db_batch *b, erp__tx *tx);
+int erp__db_batch_add(erp__db_batch *b, const char *tmpl, const erp_value *params, size_t nparams);
+/** Runs what was added, in order, and empties the batch; the first failure's code. */
+int erp__db_batch_flush(erp__db_batch *b);
+void erp__db_batch_free(erp__db_batch *b);
+
 /** Parameter constructors. */
 static inline erp_value erp__v_text(const char *s)
 {

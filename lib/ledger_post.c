@@ -60,6 +60,7 @@ typedef struct {
 	bool *replay;
 	account_info *accounts;
 	size_t naccounts, accounts_cap;
+	char journal_ok[ERP__UUID_LEN + 1];  /* the last journal found usable, to check a batch's journal once */
 } post_job;
 
 /* ---- request checks that need no store ---------------------------------------- */
@@ -302,15 +303,18 @@ static int resolve_entry(erp__tx *tx, post_job *job, size_t i, erp__scales *sc)
 	snprintf(out->reversal_of, sizeof out->reversal_of, "%s", r->reversal_of ? r->reversal_of : "");
 	out->created_by = job->ctx->user_id;
 
-	bool archived = false;
-	rc = exists_in(tx, tenant, "{financial.journals}", out->journal_id, &archived);
-	if (rc < 0)
-		return rc;
-	if (rc == 0 || archived) {
-		field_name(f, sizeof f, job, i, "journal_id");
-		return erp__error(rc == 0 ? ERP_ENOTFOUND : ERP_EINVALID, "financial.entry", f,
-		                  rc == 0 ? "no financial.journal with id %s in this tenant" : "journal %s is archived",
-		                  out->journal_id);
+	if (strcmp(job->journal_ok, out->journal_id) != 0) {
+		bool archived = false;
+		rc = exists_in(tx, tenant, "{financial.journals}", out->journal_id, &archived);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 || archived) {
+			field_name(f, sizeof f, job, i, "journal_id");
+			return erp__error(rc == 0 ? ERP_ENOTFOUND : ERP_EINVALID, "financial.entry", f,
+			                  rc == 0 ? "no financial.journal with id %s in this tenant" : "journal %s is archived",
+			                  out->journal_id);
+		}
+		memcpy(job->journal_ok, out->journal_id, sizeof job->journal_ok);
 	}
 	if ((rc = accounts_load(tx, job, e)) != ERP_OK)
 		return rc;
@@ -448,7 +452,7 @@ static int compare_delta(const void *a, const void *b)
 	return c;
 }
 
-static int write_balances(erp__tx *tx, post_job *job)
+static int write_balances(erp__db_batch *batch, post_job *job)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < job->n; i++)
@@ -485,18 +489,18 @@ static int write_balances(erp__tx *tx, post_job *job)
 		erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(d[i].account_id), erp__v_text(d[i].currency),
 		                  erp__v_text(d[i].date), erp__v_int(debit), erp__v_int(credit) };
 		if (rc == ERP_OK)
-			rc = erp__db_exec(tx,
-			                  "INSERT INTO {financial.balances} AS b (tenant_id, account_id, currency, date, debit, credit) "
-			                  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_id, currency, date) "
-			                  "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
-			                  p, 6, NULL);
+			rc = erp__db_batch_add(batch,
+			                       "INSERT INTO {financial.balances} AS b (tenant_id, account_id, currency, date, debit, credit) "
+			                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_id, currency, date) "
+			                       "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
+			                       p, 6);
 		i = j;
 	}
 	free(d);
 	return rc;
 }
 
-static int write_entry(erp__tx *tx, const char *tenant, const erp__ledger_entry *e)
+static int write_entry(erp__db_batch *batch, const char *tenant, const erp__ledger_entry *e)
 {
 	erp_value p[] = {
 		erp__v_text(tenant), erp__v_text(e->id), erp__v_int(e->seq), erp__v_text(e->journal_id), erp__v_text(e->date),
@@ -504,16 +508,11 @@ static int write_entry(erp__tx *tx, const char *tenant, const erp__ledger_entry 
 		erp__v_text(e->request_hash[0] ? e->request_hash : NULL), erp__v_text(e->reversal_of[0] ? e->reversal_of : NULL),
 		erp__v_text(e->prev_hash), erp__v_text(e->hash), erp__v_text(e->created_at), erp__v_text(e->created_by),
 	};
-	int rc = erp__db_exec(tx,
-	                      "INSERT INTO {financial.entries} (tenant_id, id, seq, journal_id, date, reference, memo, "
-	                      "idempotency_key, request_hash, reversal_of, prev_hash, hash, created_at, created_by) "
-	                      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-	                      p, 14, NULL);
-	if (rc == ERP_EEXISTS && e->idempotency_key)
-		/* Another poster took the key between our check and this insert: look again. */
-		return erp__error(ERP_ERETRY, "financial.entry", "idempotency_key", "idempotency key raced; retrying");
-	if (rc == ERP_EEXISTS && e->reversal_of[0])
-		return erp__error(ERP_EEXISTS, "financial.entry", "entry_id", "entry %s is already reversed", e->reversal_of);
+	int rc = erp__db_batch_add(batch,
+	                           "INSERT INTO {financial.entries} (tenant_id, id, seq, journal_id, date, reference, memo, "
+	                           "idempotency_key, request_hash, reversal_of, prev_hash, hash, created_at, created_by) "
+	                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+	                           p, 14);
 	for (size_t k = 0; rc == ERP_OK && k < e->line_count; k++) {
 		const erp__ledger_line *l = &e->lines[k];
 		erp_value q[] = {
@@ -522,11 +521,11 @@ static int write_entry(erp__tx *tx, const char *tenant, const erp__ledger_entry 
 			erp__v_text(l->partner_id[0] ? l->partner_id : NULL),
 			erp__v_text(l->analytic_account_id[0] ? l->analytic_account_id : NULL), erp__v_text(l->memo),
 		};
-		rc = erp__db_exec(tx,
-		                  "INSERT INTO {financial.entry_lines} (tenant_id, entry_id, line_no, seq, date, account_id, currency, "
-		                  "debit, credit, partner_id, analytic_account_id, memo) "
-		                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-		                  q, 12, NULL);
+		rc = erp__db_batch_add(batch,
+		                       "INSERT INTO {financial.entry_lines} (tenant_id, entry_id, line_no, seq, date, account_id, currency, "
+		                       "debit, credit, partner_id, analytic_account_id, memo) "
+		                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+		                       q, 12);
 	}
 	return rc;
 }
@@ -574,6 +573,7 @@ static void entries_free(post_job *job)
 	job->replay = NULL;
 	job->accounts = NULL;
 	job->naccounts = job->accounts_cap = 0;
+	job->journal_ok[0] = '\0';
 }
 
 static int post_body(erp__tx *tx, void *payload)
@@ -624,7 +624,9 @@ static int post_body(erp__tx *tx, void *payload)
 	/* 4: the chain head and the lock date, under the tenant's ledger lock. */
 	int64_t seq = 0;
 	char head[ERP__HASH_HEX] = "", lock_date[11] = "", now[ERP__TIMESTAMP_LEN + 1];
-	bool wrote = false;
+	bool wrote = false, keyed = false, reversal = false;
+	erp__db_batch batch;
+	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK)
 		rc = state_lock(tx, job->ctx, &seq, head, lock_date);
 	erp__now_timestamp(now);
@@ -643,17 +645,27 @@ static int post_body(erp__tx *tx, void *payload)
 		memcpy(e->created_at, now, sizeof now);
 		erp__ledger_hash(e->hash, tenant, e);
 		memcpy(head, e->hash, sizeof head);
-		rc = write_entry(tx, tenant, e);
+		rc = write_entry(&batch, tenant, e);
 		wrote = true;
+		keyed |= e->idempotency_key != NULL;
+		reversal |= e->reversal_of[0] != '\0';
 	}
-	/* 5: balances in a fixed order, then the chain head. */
+	/* 5: balances in a fixed order, then the chain head; all sent together. */
 	if (rc == ERP_OK && wrote)
-		rc = write_balances(tx, job);
+		rc = write_balances(&batch, job);
 	if (rc == ERP_OK && wrote) {
 		erp_value p[] = { erp__v_text(tenant), erp__v_int(seq), erp__v_text(head), erp__v_text(now), erp__v_text(job->ctx->user_id) };
-		rc = erp__db_exec(tx, "UPDATE {financial.ledger_state} SET last_seq = $2, last_hash = $3, updated_at = $4, "
-		                      "updated_by = $5, version = version + 1 WHERE tenant_id = $1", p, 5, NULL);
+		rc = erp__db_batch_add(&batch, "UPDATE {financial.ledger_state} SET last_seq = $2, last_hash = $3, updated_at = $4, "
+		                               "updated_by = $5, version = version + 1 WHERE tenant_id = $1", p, 5);
 	}
+	if (rc == ERP_OK)
+		rc = erp__db_batch_flush(&batch);
+	if (rc == ERP_EEXISTS && keyed)
+		/* Another poster took a key between our check and the insert: run again, and the check will see it. */
+		rc = erp__error(ERP_ERETRY, "financial.entry", "idempotency_key", "idempotency key raced; retrying");
+	else if (rc == ERP_EEXISTS && reversal)
+		rc = erp__error(ERP_EEXISTS, "financial.entry", "entry_id", "the entry is already reversed");
+	erp__db_batch_free(&batch);
 	erp__scales_free(sc);
 	return rc;
 }
@@ -661,7 +673,7 @@ static int post_body(erp__tx *tx, void *payload)
 /* Runs a posting job and writes the ids out (one id, or a JSON array for a batch). */
 static int post_run(erp_ctx *ctx, post_request *reqs, size_t n, char (*ids)[ERP__UUID_LEN + 1])
 {
-	post_job job = { ctx, reqs, n, ids, NULL, NULL, NULL, 0, 0 };
+	post_job job = { ctx, reqs, n, ids, NULL, NULL, NULL, 0, 0, "" };
 	for (size_t i = 0; i < n; i++) {
 		int rc = check_request(&job, i);
 		if (rc != ERP_OK)
@@ -966,7 +978,7 @@ static int reverse_body(erp__tx *tx, void *payload)
 	job->entry = mirror;
 	post_request req = { &job->entry, NULL, NULL, job->entry_id };
 	char ids[1][ERP__UUID_LEN + 1];
-	post_job post = { job->ctx, &req, 1, ids, NULL, NULL, NULL, 0, 0 };
+	post_job post = { job->ctx, &req, 1, ids, NULL, NULL, NULL, 0, 0, "" };
 	rc = check_request(&post, 0);
 	if (rc == ERP_OK)
 		rc = post_body(tx, &post);

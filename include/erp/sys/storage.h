@@ -198,6 +198,17 @@ struct erp_storage {
 
 	/** Optional (may be NULL): checks the storage's own integrity; appends findings to `report`. */
 	int (*check)(erp_buf *report, erp_storage *storage);
+
+	/**
+	 * Optional (may be NULL; the core then calls exec() for each): runs
+	 * `count` statements that return no rows, in order, as exec() would,
+	 * and may send them together (PostgreSQL: pipeline mode, one round
+	 * trip). Stops at the first failure, returns its code and stores its
+	 * index in `failed` (may be NULL). The transaction is then to be
+	 * rolled back.
+	 */
+	int (*exec_batch)(erp_storage_tx *tx, size_t count, const char *const *sql, const erp_value *const *params,
+	                  const size_t *nparams, size_t *failed);
 };
 
 /** The current version of erp_storage_backend. */

@@ -8,6 +8,7 @@
 #include "pg_dialect.h"
 #include "pg_error.h"
 #include "pg_exec.h"
+#include "pg_pipeline.h"
 #include "pg_rows.h"
 #include "pg_storage.h"
 #include "pg_tx.h"
@@ -71,6 +72,7 @@ static int pg_open(erp_storage **out, const char *url, const erp_store_options *
 	st->base.rows_close = erp__pg_rows_close;
 	st->base.exec = erp__pg_exec;
 	st->base.exec_script = erp__pg_exec_script;
+	st->base.exec_batch = erp__pg_exec_batch;
 	st->base.check = NULL;
 	*out = &st->base;
 	return ERP_OK;

@@ -13,10 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The wire protocol counts parameters in 16 bits. */
-#define ERP__PG_MAX_PARAMS 65535
-
-static int bind(erp__pg_conn *conn, const erp_value *params, size_t n)
+int erp__pg_bind(erp__pg_conn *conn, const erp_value *params, size_t n)
 {
 	size_t i;
 
@@ -54,8 +51,7 @@ static int bind(erp__pg_conn *conn, const erp_value *params, size_t n)
 	return ERP_OK;
 }
 
-/* The name of the statement prepared for `sql`, preparing it when new. */
-static int prepared(const char **name, erp__pg_tx *tx, const char *sql)
+int erp__pg_prepared(const char **name, erp__pg_tx *tx, const char *sql)
 {
 	erp__pg_conn *conn = tx->conn;
 	size_t len = strlen(sql);
@@ -150,10 +146,10 @@ int erp__pg_run(PGresult **out, erp__pg_tx *tx, const char *sql, const erp_value
 		return erp_error_set(ERP_ERROR, NULL, NULL, "PostgreSQL: more than 65535 parameters");
 	if (nparams && !params)
 		return erp_error_set(ERP_ERROR, NULL, NULL, "PostgreSQL: parameters missing");
-	rc = bind(conn, params, nparams);
+	rc = erp__pg_bind(conn, params, nparams);
 	if (rc != ERP_OK)
 		return rc;
-	rc = prepared(&name, tx, sql);
+	rc = erp__pg_prepared(&name, tx, sql);
 	if (rc != ERP_OK)
 		return rc;
 	return erp__pg_check(out, tx,

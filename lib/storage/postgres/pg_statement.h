@@ -32,4 +32,13 @@ int erp__pg_run(PGresult **out, erp__pg_tx *tx, const char *sql, const erp_value
  */
 int erp__pg_check(PGresult **out, erp__pg_tx *tx, PGresult *res);
 
+/** The wire protocol counts parameters in 16 bits. */
+#define ERP__PG_MAX_PARAMS 65535
+
+/** Fills the connection's parameter scratch with the text of `params` (valid until the next bind). */
+int erp__pg_bind(erp__pg_conn *conn, const erp_value *params, size_t n);
+
+/** The name of the statement prepared for `sql` on the transaction's connection, preparing it when new. */
+int erp__pg_prepared(const char **name, erp__pg_tx *tx, const char *sql);
+
 #endif
