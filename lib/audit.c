@@ -7,8 +7,13 @@
 
 #include <string.h>
 
-int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
-                      const char *entity_id, const char *before, const char *after)
+#define AUDIT_INSERT                                                                                  \
+	"INSERT INTO {system.audit_log} (tenant_id, id, at, actor, action, entity, entity_id, before, after) " \
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+
+/* Runs or batches the audit insert: exactly one of tx and batch is given. */
+static int audit_write(erp__tx *tx, erp__db_batch *batch, const erp_ctx *ctx, const char *action, const char *entity,
+                       const char *entity_id, const char *before, const char *after)
 {
 	char id[ERP__UUID_LEN + 1], now[ERP__TIMESTAMP_LEN + 1];
 	erp__uuid_v7(id);
@@ -17,10 +22,19 @@ int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const
 		erp__v_text(ctx->tenant_id), erp__v_text(id), erp__v_text(now), erp__v_text(ctx->user_id),
 		erp__v_text(action), erp__v_text(entity), erp__v_text(entity_id), erp__v_text(before), erp__v_text(after),
 	};
-	return erp__db_exec(tx,
-	                    "INSERT INTO {system.audit_log} (tenant_id, id, at, actor, action, entity, entity_id, before, after) "
-	                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-	                    p, 9, NULL);
+	return tx ? erp__db_exec(tx, AUDIT_INSERT, p, 9, NULL) : erp__db_batch_add(batch, AUDIT_INSERT, p, 9);
+}
+
+int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
+                      const char *entity_id, const char *before, const char *after)
+{
+	return audit_write(tx, NULL, ctx, action, entity, entity_id, before, after);
+}
+
+int erp__audit_add(erp__db_batch *batch, const erp_ctx *ctx, const char *action, const char *entity,
+                   const char *entity_id, const char *before, const char *after)
+{
+	return audit_write(NULL, batch, ctx, action, entity, entity_id, before, after);
 }
 
 typedef struct {

@@ -20,4 +20,8 @@
 int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
                       const char *entity_id, const char *before, const char *after);
 
+/** The same, added to a batch that the caller flushes. */
+int erp__audit_add(erp__db_batch *batch, const erp_ctx *ctx, const char *action, const char *entity,
+                   const char *entity_id, const char *before, const char *after);
+
 #endif

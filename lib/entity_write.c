@@ -20,7 +20,14 @@
 
 /* ---- statements ---------------------------------------------------------------- */
 
-static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
+/* Runs a write now (batch NULL) or adds it to a batch. */
+static int write_now_or_later(erp__tx *tx, erp__db_batch *batch, const char *sql, const erp_value *p, size_t n,
+                              int64_t *changes)
+{
+	return batch ? erp__db_batch_add(batch, sql, p, n) : erp__db_exec(tx, sql, p, n, changes);
+}
+
+static int row_insert(erp__tx *tx, erp__db_batch *batch, const char *tenant, const erp__row *row)
 {
 	const erp__entity_type *t = row->type;
 	const erp__entity_sql *q = erp__entity_sql_for(t);
@@ -40,7 +47,7 @@ static int row_insert(erp__tx *tx, const char *tenant, const erp__row *row)
 	p[7] = erp__v_text(row->updated_by);
 	for (size_t i = 0; i < t->field_count; i++)
 		p[SYSTEM_INSERT_COLUMNS + i] = row->cells[i].v;
-	int rc = erp__db_exec(tx, q->insert, p, n, NULL);
+	int rc = write_now_or_later(tx, batch, q->insert, p, n, NULL);
 	free(p);
 	return rc;
 }
@@ -72,12 +79,12 @@ static int row_update(erp__tx *tx, const char *tenant, const erp__row *row, int6
 	return rc;
 }
 
-static int row_delete(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id)
+static int row_delete(erp__tx *tx, erp__db_batch *batch, const char *tenant, const erp__entity_type *t, const char *id)
 {
 	char sql[160];
 	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE tenant_id = $1 AND id = $2", t->table);
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
-	return erp__db_exec(tx, sql, p, 2, NULL);
+	return write_now_or_later(tx, batch, sql, p, 2, NULL);
 }
 
 /* ERP_EEXISTS when another row of the tenant holds a unique value this row sets. */
@@ -195,14 +202,16 @@ static void set_parent(erp__row *line, const char *doc_id)
 	erp__cell_set_text(&line->cells[pf - line->type->fields], doc_id, strlen(doc_id));
 }
 
-/* Renders the entity into `result` and writes the audit row. `before_text` may be NULL. */
-static int finish(erp__tx *tx, const erp_ctx *ctx, const erp__doc *doc, const char *action, const char *before_text,
-                  erp__scales *sc, erp__strbuf *result)
+/* Renders the entity into `result`, adds the audit row and runs the batch. `before_text` may be NULL. */
+static int finish(erp__tx *tx, erp__db_batch *batch, const erp_ctx *ctx, const erp__doc *doc, const char *action,
+                  const char *before_text, erp__scales *sc, erp__strbuf *result)
 {
 	erp__strbuf_clear(result);
 	int rc = erp__doc_write_json(result, tx, ctx->tenant_id, doc, sc);
 	if (rc == ERP_OK)
-		rc = erp__audit_append(tx, ctx, action, doc->row.type->name, doc->row.id, before_text, erp__strbuf_cstr(result));
+		rc = erp__audit_add(batch, ctx, action, doc->row.type->name, doc->row.id, before_text, erp__strbuf_cstr(result));
+	if (rc == ERP_OK)
+		rc = erp__db_batch_flush(batch);
 	return rc;
 }
 
@@ -233,12 +242,16 @@ static int create_body(erp__tx *tx, void *payload)
 	}
 	if (rc == ERP_OK && doc->row.type->lines_type)
 		rc = erp__doc_compute(tx, tenant, doc, sc);
+	/* The row, its lines and the audit row go to the store together. */
+	erp__db_batch batch;
+	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK)
-		rc = row_insert(tx, tenant, &doc->row);
+		rc = row_insert(tx, &batch, tenant, &doc->row);
 	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++)
-		rc = row_insert(tx, tenant, &doc->lines[i]);
+		rc = row_insert(tx, &batch, tenant, &doc->lines[i]);
 	if (rc == ERP_OK)
-		rc = finish(tx, job->ctx, doc, "create", NULL, sc, &job->result);
+		rc = finish(tx, &batch, job->ctx, doc, "create", NULL, sc, &job->result);
+	erp__db_batch_free(&batch);
 	erp__scales_free(sc);
 	return rc;
 }
@@ -419,12 +432,14 @@ static int update_body(erp__tx *tx, void *payload)
 		doc.row.version = job->version + 1;
 	}
 	/* Lines: remove those left out, rewrite the others, add the new ones. */
+	erp__db_batch batch;
+	erp__db_batch_init(&batch, tx);
 	for (size_t i = 0; rc == ERP_OK && lines && i < doc.line_count; i++) {
 		erp__row *line = &doc.lines[i];
 		if (i < old_count && !keep[i])
-			rc = row_delete(tx, tenant, line->type, line->id);
+			rc = row_delete(tx, &batch, tenant, line->type, line->id);
 		else if (i >= old_count)
-			rc = row_insert(tx, tenant, line);
+			rc = row_insert(tx, &batch, tenant, line);
 		else if ((rc = row_update(tx, tenant, line, line->version)) == ERP_OK)
 			line->version++;
 	}
@@ -441,7 +456,8 @@ static int update_body(erp__tx *tx, void *payload)
 		doc.line_count = w;
 	}
 	if (rc == ERP_OK)
-		rc = finish(tx, job->ctx, &doc, "update", before, sc, &job->result);
+		rc = finish(tx, &batch, job->ctx, &doc, "update", before, sc, &job->result);
+	erp__db_batch_free(&batch);
 	free(keep);
 	free(before);
 	erp__doc_free(&doc);
@@ -506,18 +522,23 @@ static int delete_body(erp__tx *tx, void *payload)
 		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
 	if (rc == ERP_OK)
 		rc = referenced_by(tx, tenant, t, job->id, &by);
+	erp__db_batch batch;
+	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK && by) {
 		doc.row.archived = true;
 		stamp(&doc.row, job->ctx, false);
 		rc = row_update(tx, tenant, &doc.row, job->version);
 		doc.row.version++;
 		if (rc == ERP_OK)
-			rc = finish(tx, job->ctx, &doc, "archive", before, sc, &job->after);
+			rc = finish(tx, &batch, job->ctx, &doc, "archive", before, sc, &job->after);
 	} else if (rc == ERP_OK) {
-		rc = row_delete(tx, tenant, t, job->id);
+		rc = row_delete(tx, &batch, tenant, t, job->id);
 		if (rc == ERP_OK)
-			rc = erp__audit_append(tx, job->ctx, "delete", t->name, job->id, before, NULL);
+			rc = erp__audit_add(&batch, job->ctx, "delete", t->name, job->id, before, NULL);
+		if (rc == ERP_OK)
+			rc = erp__db_batch_flush(&batch);
 	}
+	erp__db_batch_free(&batch);
 	if (rc == ERP_OK) {
 		json_decref(job->result);
 		job->result = json_pack("{s:s, s:s, s:s?}", "id", job->id, "result", by ? "archived" : "deleted", "referenced_by", by);
