@@ -100,10 +100,12 @@ ERP_EXTERN int erp_store_schema_version(int *out, erp_store *store);
 /**
  * Checks the store's invariants and reports the first discrepancy.
  *
- * Today it checks that every applied migration matches the text built into
- * this library and that the storage itself is sound (SQLite:
- * `PRAGMA integrity_check`). Later capabilities (balances, stock, hash
- * chains) add their own checks here.
+ * It checks that every applied migration matches the text built into this
+ * library, that the storage itself is sound (SQLite: `PRAGMA
+ * integrity_check` and foreign keys), and for every tenant that the
+ * ledger's hash chain recomputes, every entry balances per currency and
+ * every daily balance equals the sum of its lines. Later capabilities
+ * (stock) add their own checks here.
  *
  * @param out   receives a JSON report `{"ok":true|false,"checks":[...]}`
  *              (may be NULL when only the code matters).
