@@ -100,6 +100,28 @@ void erp__decimal_format(char out[ERP__DECIMAL_TEXT], int64_t value, int scale)
 	out[o] = '\0';
 }
 
+void erp__decimal_format128(char out[ERP__DECIMAL_TEXT128], i128 value, int scale)
+{
+	char digits[48];
+	__extension__ unsigned __int128 mag = value < 0 ? (unsigned __int128)0 - (unsigned __int128)value : (unsigned __int128)value;
+	int n = 0;
+	do {
+		digits[n++] = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	} while (mag);
+	while (n <= scale)
+		digits[n++] = '0';
+	size_t o = 0;
+	if (value < 0)
+		out[o++] = '-';
+	for (int i = n - 1; i >= 0; i--) {
+		out[o++] = digits[i];
+		if (i == scale && scale > 0)
+			out[o++] = '.';
+	}
+	out[o] = '\0';
+}
+
 /* q = round_half_away(n / d), d > 0. */
 static i128 div_round(i128 n, i128 d)
 {

@@ -38,6 +38,12 @@ erp__decimal_status erp__decimal_parse(int64_t *out, const char *text, int scale
 /** Writes `value` at `scale` as "[-]D+[.D{scale}]". */
 void erp__decimal_format(char out[ERP__DECIMAL_TEXT], int64_t value, int scale);
 
+/** Room for any 128-bit value formatted: sign, 39 digits, point, NUL. */
+#define ERP__DECIMAL_TEXT128 48
+
+/** Writes a 128-bit `value` at `scale` (sums of many int64 amounts). */
+__extension__ void erp__decimal_format128(char out[ERP__DECIMAL_TEXT128], __int128 value, int scale);
+
 /**
  * Rescales `value` from scale `from` to scale `to`, rounding half away from
  * zero when `to` < `from`. False on overflow.

@@ -340,9 +340,15 @@ static int add_keyset(erp__tx *tx, list_job *job, erp__strbuf *sql, params *p)
 				if (!slot)
 					return erp__oom();
 				erp__cell *cell = &p->cells[p->count - 1];
-				if (json_is_integer(v))
+				/* A cursor value must have its column's storage form (it is bound as such). */
+				erp__field_kind ck = c->kind;
+				bool as_int = ck == ERP__F_INTEGER || ck == ERP__F_DECIMAL || ck == ERP__F_MONEY || ck == ERP__F_QUANTITY ||
+				              ck == ERP__F_BOOLEAN;
+				char norm[ERP__UUID_LEN + 1];
+				if (as_int && json_is_integer(v))
 					erp__cell_set_int(cell, json_integer_value(v));
-				else if (json_is_string(v))
+				else if (!as_int && json_is_string(v) && (ck != ERP__F_REFERENCE || erp__uuid_normalize(norm, json_string_value(v))) &&
+				         (ck != ERP__F_DATETIME || (json_string_length(v) == 27 && json_string_value(v)[10] == 'T')))
 					erp__cell_set_text(cell, json_string_value(v), json_string_length(v));
 				else
 					return query_invalid(job, "cursor", "cursor is not one this library returned");

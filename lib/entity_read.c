@@ -209,6 +209,9 @@ static int history_body(erp__tx *tx, void *payload)
 		}
 	}
 	erp__db_close(tx, rows);
+	/* Nothing recorded in this tenant: no such entity here (ids of other tenants included). */
+	if (rc >= 0 && json_array_size(job->result) == 0)
+		return erp__error(ERP_ENOTFOUND, job->type->name, "id", "no history of %s %s", job->type->name, job->id);
 	return rc < 0 ? rc : ERP_OK;
 }
 
@@ -282,7 +285,7 @@ int erp_entity_types(erp_buf *out)
 				json_decref(fields);
 				fields = NULL;
 			}
-		json_t *t = fields ? json_pack("{s:s, s:o}", "type", types[i].name, "fields", fields) : NULL;
+		json_t *t = fields ? json_pack("{s:s, s:s, s:o}", "type", types[i].name, "table", types[i].table, "fields", fields) : NULL;
 		if (t && types[i].lines_type)
 			json_object_set_new(t, "lines", json_string(types[i].lines_type));
 		if (!t || json_array_append_new(arr, t) != 0) {

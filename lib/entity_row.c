@@ -322,7 +322,7 @@ int erp__row_apply_json(erp__row *row, json_t *obj, bool creating, const char *s
 /* ---- scales ------------------------------------------------------------------- */
 
 typedef struct {
-	char key[ERP__UUID_LEN + 1];
+	char key[ERP__UUID_LEN + 4]; /* a uom id, "$CUR" or "^<document id>" */
 	int scale;
 } scale_memo;
 
@@ -378,8 +378,9 @@ int erp__scales_currency(erp__tx *tx, const char *tenant, erp__scales *sc, const
 		return ERP_OK;
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(code) };
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, "SELECT \"exponent\" FROM {core.currencies} WHERE tenant_id = $1 AND \"code\" = $2 "
-	                                  "AND archived = false", p, 2);
+	/* Archived currencies still scale the amounts kept in them. */
+	int rc = erp__db_query(&rows, tx, "SELECT \"exponent\" FROM {core.currencies} WHERE tenant_id = $1 AND \"code\" = $2",
+	                       p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	rc = erp__db_next(tx, rows);
@@ -413,6 +414,48 @@ int erp__scales_uom(erp__tx *tx, const char *tenant, erp__scales *sc, const char
 	return ERP_OK;
 }
 
+/*
+ * A line read on its own: the scale of a "^field" comes from its document,
+ * read once per document and remembered (currencies never change on a
+ * document).
+ */
+static int parent_scale(erp__tx *tx, const char *tenant, const erp__row *row, const char *name, erp__scales *sc,
+                        int *scale, const char **unit)
+{
+	const erp__field *pf = erp__entity_parent_field(row->type);
+	const erp__cell *parent_id = pf ? &row->cells[pf - row->type->fields] : NULL;
+	*unit = "the document's currency";
+	if (!parent_id || parent_id->v.type != ERP_VALUE_TEXT)
+		return erp__field_invalid(row->type, name, "the line has no document");
+	char key[ERP__UUID_LEN + 2];
+	snprintf(key, sizeof key, "^%s", parent_id->v.s);
+	if (memo_find(sc, key, scale))
+		return ERP_OK;
+	const erp__entity_type *pt = erp__entity_type_find(pf->references);
+	char sql[200], code[8] = "";
+	snprintf(sql, sizeof sql, "SELECT \"%s\" FROM %s WHERE tenant_id = $1 AND id = $2", name, pt->table);
+	erp_value p[] = { erp__v_text(tenant), parent_id->v };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, sql, p, 2);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	if (rc == 1) {
+		char s[24];
+		const char *v = erp__db_text(tx, rows, 0, s);
+		snprintf(code, sizeof code, "%s", v ? v : "");
+	}
+	erp__db_close(tx, rows);
+	if (rc < 0)
+		return rc;
+	if ((rc = erp__scales_currency(tx, tenant, sc, code, scale)) != ERP_OK)
+		return rc;
+	if (*scale < 0)
+		return erp__field_invalid(row->type, name, "the document's currency '%s' is not known", code);
+	memo_add(sc, key, *scale);
+	return ERP_OK;
+}
+
 /* The scale of a money or quantity field, from its row (or its parent). */
 static int field_scale(erp__tx *tx, const char *tenant, const erp__row *row, const erp__row *parent,
                        const erp__field *f, erp__scales *sc, int *scale, const char **unit)
@@ -426,6 +469,8 @@ static int field_scale(erp__tx *tx, const char *tenant, const erp__row *row, con
 	const erp__field *sf = owner ? erp__entity_field(owner->type, name) : NULL;
 	const erp__cell *cell = sf ? &owner->cells[sf - owner->type->fields] : NULL;
 	*unit = cell && cell->v.type == ERP_VALUE_TEXT ? cell->v.s : NULL;
+	if (!*unit && !owner && f->scale_field[0] == '^')
+		return parent_scale(tx, tenant, row, name, sc, scale, unit);
 	if (!*unit)
 		return erp__field_invalid(row->type, f->name, "needs %s to be set first", name);
 	if (f->kind == ERP__F_MONEY) {

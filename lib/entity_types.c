@@ -101,7 +101,7 @@ static const erp__field account_fields[] = {
 	TEXT("code", 32, REQ | UNQ),
 	TEXT("name", 200, REQ),
 	ENUM("type", account_types, REQ, NULL),
-	CURRENCY("currency", 0, NULL),
+	CURRENCY("currency", IMM, NULL), /* posted lines are in it */
 	BOOLEAN("reconcilable", "false"),
 	BOOLEAN("allow_posting", "true"),
 	REF("parent_id", "financial.account", 0),

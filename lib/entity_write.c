@@ -158,6 +158,34 @@ static int referenced_by(erp__tx *tx, const char *tenant, const erp__entity_type
 		if (rc == 1)
 			*by = external_references[k].by;
 	}
+	if (strcmp(t->name, "core.currency") == 0) { /* currency fields refer to a currency by its code */
+		erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
+		erp_storage_rows *rows;
+		int rc = erp__db_query(&rows, tx, "SELECT \"code\" FROM {core.currencies} WHERE tenant_id = $1 AND id = $2", p, 2);
+		if (rc != ERP_OK)
+			return rc;
+		char code[8] = "", s8[24];
+		if (erp__db_next(tx, rows) == 1)
+			snprintf(code, sizeof code, "%s", erp__db_text(tx, rows, 0, s8));
+		erp__db_close(tx, rows);
+		for (size_t k = 0; k < n && !*by; k++)
+			for (size_t i = 0; i < types[k].field_count && !*by; i++) {
+				const erp__field *f = &types[k].fields[i];
+				if (f->kind != ERP__F_CURRENCY)
+					continue;
+				char sql[240];
+				snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 LIMIT 1", types[k].table, f->name);
+				erp_value q[] = { erp__v_text(tenant), erp__v_text(code) };
+				if ((rc = erp__db_query(&rows, tx, sql, q, 2)) != ERP_OK)
+					return rc;
+				rc = erp__db_next(tx, rows);
+				erp__db_close(tx, rows);
+				if (rc < 0)
+					return rc;
+				if (rc == 1)
+					*by = types[k].name;
+			}
+	}
 	for (size_t k = 0; k < n && !*by; k++) {
 		for (size_t i = 0; i < types[k].field_count && !*by; i++) {
 			const erp__field *f = &types[k].fields[i];
@@ -202,11 +230,23 @@ static void set_parent(erp__row *line, const char *doc_id)
 	erp__cell_set_text(&line->cells[pf - line->type->fields], doc_id, strlen(doc_id));
 }
 
+static int line_order(const void *x, const void *y)
+{
+	const erp__row *a = x, *b = y;
+	const erp__field *f = erp__entity_field(a->type, "sequence");
+	int64_t sa = a->cells[f - a->type->fields].v.i, sb = b->cells[f - b->type->fields].v.i;
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
 /* Renders the entity into `result`, adds the audit row and runs the batch. `before_text` may be NULL. */
 static int finish(erp__tx *tx, erp__db_batch *batch, const erp_ctx *ctx, const erp__doc *doc, const char *action,
                   const char *before_text, erp__scales *sc, erp__strbuf *result)
 {
 	erp__strbuf_clear(result);
+	if (doc->line_count > 1) /* in the order erp_entity_get() reads them */
+		qsort(doc->lines, doc->line_count, sizeof *doc->lines, line_order);
 	int rc = erp__doc_write_json(result, tx, ctx->tenant_id, doc, sc);
 	if (rc == ERP_OK)
 		rc = erp__audit_add(batch, ctx, action, doc->row.type->name, doc->row.id, before_text, erp__strbuf_cstr(result));
@@ -424,8 +464,24 @@ static int update_body(erp__tx *tx, void *payload)
 	json_t *lines = t->lines_type ? json_object_get(job->patch, "lines") : NULL;
 	if (rc == ERP_OK && lines)
 		rc = lines_merge(tx, job->ctx, &doc, lines, sc, &keep, &old_count);
-	if (rc == ERP_OK && t->lines_type)
-		rc = erp__doc_compute(tx, tenant, &doc, sc);
+	if (rc == ERP_OK && t->lines_type) {
+		/* Totals over the lines that stay. */
+		erp__doc view = doc;
+		erp__row *kept = NULL;
+		if (lines && !(kept = malloc((doc.line_count + 1) * sizeof *kept)))
+			rc = erp__oom();
+		if (kept) {
+			size_t w = 0;
+			for (size_t i = 0; i < doc.line_count; i++)
+				if (!(i < old_count && !keep[i]))
+					kept[w++] = doc.lines[i];
+			view.lines = kept;
+			view.line_count = w;
+		}
+		if (rc == ERP_OK)
+			rc = erp__doc_compute(tx, tenant, &view, sc);
+		free(kept);
+	}
 	if (rc == ERP_OK) {
 		stamp(&doc.row, job->ctx, false);
 		rc = row_update(tx, tenant, &doc.row, job->version);

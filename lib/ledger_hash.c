@@ -67,7 +67,8 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
 	finish(out, &st);
 }
 
-void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry)
+void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
+                              const char *const *credit_text)
 {
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, crypto_generichash_BYTES);
@@ -80,8 +81,13 @@ void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *
 	for (size_t i = 0; i < entry->line_count; i++) {
 		const erp_journal_line *l = &entry->lines[i];
 		put_text(&st, l->account_id);
-		put_int(&st, l->debit);
-		put_int(&st, l->credit);
+		if (debit_text) {
+			put_text(&st, debit_text[i]);
+			put_text(&st, credit_text[i]);
+		} else {
+			put_int(&st, l->debit);
+			put_int(&st, l->credit);
+		}
 		put_text(&st, l->currency);
 		put_text(&st, l->partner_id);
 		put_text(&st, l->analytic_account_id);

@@ -54,7 +54,10 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
 /**
  * The hash of a posting request, to recognise a repeated idempotency key:
  * the same fields as given by the caller (before defaults are applied).
+ * `debit_text`/`credit_text` (per line, or NULL) are the amounts of a JSON
+ * request, hashed instead of the typed amounts.
  */
-void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry);
+void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
+                              const char *const *credit_text);
 
 #endif

@@ -592,7 +592,7 @@ static int post_body(erp__tx *tx, void *payload)
 		const erp_journal_entry *e = job->reqs[i].entry;
 		erp__ledger_entry *out = &job->entries[i];
 		if (e->idempotency_key) {
-			erp__ledger_request_hash(out->request_hash, e);
+			erp__ledger_request_hash(out->request_hash, e, job->reqs[i].debit_text, job->reqs[i].credit_text);
 			char first_id[ERP__UUID_LEN + 1] = "", first_hash[ERP__HASH_HEX] = "";
 			for (size_t j = 0; j < i && !first_id[0]; j++)
 				if (job->reqs[j].entry->idempotency_key && strcmp(job->reqs[j].entry->idempotency_key, e->idempotency_key) == 0) {
@@ -925,10 +925,18 @@ static int reverse_body(erp__tx *tx, void *payload)
 	int64_t reversed = 0;
 	rc = erp__db_next(tx, rows);
 	if (rc == 1) {
-		char s[3][24], ref[160];
+		char s[3][24], ref[400];
 		journal = keep(job, erp__db_text(tx, rows, 0, s[0]));
 		const char *r = erp__db_text(tx, rows, 1, s[1]);
-		snprintf(ref, sizeof ref, "Reversal of %.80s", r ? r : job->entry_id);
+		/* "Reversal of " and at most 88 characters of the reference: 100 in all, cut between characters. */
+		const char *orig = r ? r : job->entry_id;
+		size_t bytes = 0;
+		for (int chars = 0; orig[bytes] && chars < 88; chars++) {
+			bytes++;
+			while ((orig[bytes] & 0xc0) == 0x80)
+				bytes++;
+		}
+		snprintf(ref, sizeof ref, "Reversal of %.*s", (int)bytes, orig);
 		reference = keep(job, ref);
 		reversed = erp__db_int(tx, rows, 2);
 	}

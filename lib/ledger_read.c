@@ -27,15 +27,18 @@ static void put_text_or_null(erp__strbuf *sb, const char *key, const char *v, bo
 		erp__strbuf_puts(sb, "null");
 }
 
+__extension__ typedef __int128 i128;
+
+/* Sums of many amounts are kept in 128 bits: an account's total may pass what one amount can hold. */
 static int put_amount(erp__strbuf *sb, erp__tx *tx, const char *tenant, erp__scales *sc, const char *key,
-                      const char *currency, int64_t v)
+                      const char *currency, i128 v)
 {
 	int exponent;
 	int rc = erp__scales_currency(tx, tenant, sc, currency, &exponent);
 	if (rc != ERP_OK)
 		return rc;
-	char text[ERP__DECIMAL_TEXT];
-	erp__decimal_format(text, v, exponent < 0 ? 0 : exponent);
+	char text[ERP__DECIMAL_TEXT128];
+	erp__decimal_format128(text, v, exponent < 0 ? 0 : exponent);
 	erp__json_put_key(sb, key, false);
 	erp__json_put_string(sb, text, strlen(text));
 	return ERP_OK;
@@ -354,7 +357,7 @@ static int balance_body(erp__tx *tx, void *payload)
 	char sql[700];
 	p[n++] = erp__v_text(tenant);
 	int len = snprintf(sql, sizeof sql,
-	                   "SELECT b.account_id, b.currency, sum(b.debit), sum(b.credit), a.\"code\", a.\"name\" "
+	                   "SELECT b.account_id, b.currency, b.debit, b.credit, a.\"code\", a.\"name\" "
 	                   "FROM {financial.balances} b JOIN {financial.accounts} a ON a.tenant_id = b.tenant_id AND a.id = b.account_id "
 	                   "WHERE b.tenant_id = $1");
 	if (job->account) {
@@ -365,37 +368,44 @@ static int balance_body(erp__tx *tx, void *payload)
 		p[n++] = erp__v_text(job->as_of);
 		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND b.date <= $%zu", n);
 	}
-	snprintf(sql + len, sizeof sql - (size_t)len,
-	         " GROUP BY b.account_id, b.currency, a.\"code\", a.\"name\" ORDER BY a.\"code\", b.currency");
+	/* Days are added up here, in 128 bits, not by the database (whose sums of int64 may overflow). */
+	snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY a.\"code\", b.account_id, b.currency");
 	erp_storage_rows *rows;
 	if ((rc = erp__db_query(&rows, tx, sql, p, n)) != ERP_OK)
 		return rc;
 	typedef struct {
 		char account[ERP__UUID_LEN + 1], currency[4];
-		int64_t debit, credit;
+		i128 debit, credit;
 		char *code, *name;
 	} row;
 	row *r = NULL;
 	size_t count = 0, cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 16;
-			row *r2 = realloc(r, cap * sizeof *r2);
-			if (!r2) {
-				rc = erp__oom();
-				break;
-			}
-			r = r2;
-		}
 		char s[6][24];
-		const char *v;
-		row *x = &r[count++];
-		snprintf(x->account, sizeof x->account, "%s", (v = erp__db_text(tx, rows, 0, s[0])) ? v : "");
-		snprintf(x->currency, sizeof x->currency, "%s", (v = erp__db_text(tx, rows, 1, s[1])) ? v : "");
-		x->debit = erp__db_int(tx, rows, 2);
-		x->credit = erp__db_int(tx, rows, 3);
-		x->code = strdup((v = erp__db_text(tx, rows, 4, s[4])) ? v : "");
-		x->name = strdup((v = erp__db_text(tx, rows, 5, s[5])) ? v : "");
+		const char *a = erp__db_text(tx, rows, 0, s[0]), *c = erp__db_text(tx, rows, 1, s[1]);
+		a = a ? a : "";
+		c = c ? c : "";
+		row *x = count ? &r[count - 1] : NULL;
+		if (!x || strcmp(x->account, a) != 0 || strcmp(x->currency, c) != 0) {
+			if (count == cap) {
+				cap = cap ? cap * 2 : 16;
+				row *r2 = realloc(r, cap * sizeof *r2);
+				if (!r2) {
+					rc = erp__oom();
+					break;
+				}
+				r = r2;
+			}
+			x = &r[count++];
+			const char *v;
+			snprintf(x->account, sizeof x->account, "%s", a);
+			snprintf(x->currency, sizeof x->currency, "%s", c);
+			x->debit = x->credit = 0;
+			x->code = strdup((v = erp__db_text(tx, rows, 4, s[4])) ? v : "");
+			x->name = strdup((v = erp__db_text(tx, rows, 5, s[5])) ? v : "");
+		}
+		x->debit += erp__db_int(tx, rows, 2);
+		x->credit += erp__db_int(tx, rows, 3);
 	}
 	erp__db_close(tx, rows);
 	erp__scales *sc = erp__scales_new();
@@ -410,12 +420,14 @@ static int balance_body(erp__tx *tx, void *payload)
 		put_text_or_null(sb, "as_of", job->as_of, true);
 		erp__strbuf_puts(sb, ",\"accounts\":[");
 	}
-	/* Totals per currency for the trial balance. */
-	struct {
+	/* Totals per currency for the trial balance, as many as there are currencies. */
+	struct total {
 		char currency[4];
-		__extension__ __int128 debit, credit;
-	} totals[64];
+		i128 debit, credit;
+	} *totals = calloc(count + 1, sizeof *totals);
 	size_t ntotals = 0;
+	if (rc == ERP_OK && !totals)
+		rc = erp__oom();
 	for (size_t i = 0; rc == ERP_OK && i < count; i++) {
 		row *x = &r[i];
 		erp__strbuf_puts(sb, i ? ",{" : "{");
@@ -435,15 +447,10 @@ static int balance_body(erp__tx *tx, void *payload)
 		size_t t = 0;
 		while (t < ntotals && strcmp(totals[t].currency, x->currency) != 0)
 			t++;
-		if (t == ntotals && ntotals < 64) {
-			memcpy(totals[ntotals].currency, x->currency, 4);
-			totals[ntotals].debit = totals[ntotals].credit = 0;
-			ntotals++;
-		}
-		if (t < ntotals) {
-			totals[t].debit += x->debit;
-			totals[t].credit += x->credit;
-		}
+		if (t == ntotals)
+			memcpy(totals[ntotals++].currency, x->currency, 4);
+		totals[t].debit += x->debit;
+		totals[t].credit += x->credit;
 	}
 	erp__strbuf_putc(sb, ']');
 	if (!job->account && rc == ERP_OK) {
@@ -451,12 +458,8 @@ static int balance_body(erp__tx *tx, void *payload)
 		for (size_t t = 0; rc == ERP_OK && t < ntotals; t++) {
 			erp__strbuf_puts(sb, t ? ",{" : "{");
 			put_text_or_null(sb, "currency", totals[t].currency, true);
-			if (totals[t].debit > INT64_MAX || totals[t].credit > INT64_MAX) {
-				rc = erp__error(ERP_ERROR, ENTITY, NULL, "totals in %s exceed what can be shown", totals[t].currency);
-				break;
-			}
-			if ((rc = put_amount(sb, tx, tenant, sc, "debit", totals[t].currency, (int64_t)totals[t].debit)) != ERP_OK ||
-			    (rc = put_amount(sb, tx, tenant, sc, "credit", totals[t].currency, (int64_t)totals[t].credit)) != ERP_OK)
+			if ((rc = put_amount(sb, tx, tenant, sc, "debit", totals[t].currency, totals[t].debit)) != ERP_OK ||
+			    (rc = put_amount(sb, tx, tenant, sc, "credit", totals[t].currency, totals[t].credit)) != ERP_OK)
 				break;
 			erp__strbuf_putc(sb, '}');
 		}
@@ -468,6 +471,7 @@ static int balance_body(erp__tx *tx, void *payload)
 		free(r[i].name);
 	}
 	free(r);
+	free(totals);
 	erp__scales_free(sc);
 	return rc == ERP_OK && !erp__strbuf_ok(sb) ? erp__oom() : rc;
 }
@@ -516,22 +520,49 @@ typedef struct {
 
 typedef struct {
 	char currency[4];
-	int64_t balance;
+	i128 balance;
 } running;
 
-static running *running_find(running *r, size_t *n, size_t cap, const char *currency)
+typedef struct {
+	running *items;
+	size_t n, cap;
+} runnings;
+
+/* The running balance of a currency, added at zero when new; NULL when out of memory. */
+static running *running_find(runnings *r, const char *currency)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(r[i].currency, currency) == 0)
-			return &r[i];
-	if (*n == cap)
-		return NULL;
-	memcpy(r[*n].currency, currency, 4);
-	r[*n].balance = 0;
-	return &r[(*n)++];
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->items[i].currency, currency) == 0)
+			return &r->items[i];
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		running *p = realloc(r->items, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		r->items = p;
+		r->cap = cap;
+	}
+	snprintf(r->items[r->n].currency, sizeof r->items[r->n].currency, "%s", currency);
+	r->items[r->n].balance = 0;
+	return &r->items[r->n++];
 }
 
-#define GL_CURRENCIES 32
+/* Parses a decimal integer of up to 128 bits written by erp__decimal_format128 (scale 0). */
+static bool parse128(i128 *out, const char *s)
+{
+	bool neg = s && *s == '-';
+	const char *p = s ? s + neg : NULL;
+	i128 v = 0;
+	if (!p || !*p)
+		return false;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || v > ((i128)1 << 120))
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*out = neg ? -v : v;
+	return true;
+}
 
 static int gl_body(erp__tx *tx, void *payload)
 {
@@ -542,8 +573,7 @@ static int gl_body(erp__tx *tx, void *payload)
 	int rc = check_account(tx, tenant, job->account);
 	if (rc != ERP_OK)
 		return rc;
-	running bal[GL_CURRENCIES];
-	size_t nbal = 0;
+	runnings bal = { NULL, 0, 0 };
 	erp__scales *sc = erp__scales_new();
 	if (!sc)
 		return erp__oom();
@@ -557,16 +587,19 @@ static int gl_body(erp__tx *tx, void *payload)
 		if (job->from) {
 			erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(job->from) };
 			erp_storage_rows *rows;
-			rc = erp__db_query(&rows, tx, "SELECT currency, sum(debit) - sum(credit) FROM {financial.balances} "
-			                              "WHERE tenant_id = $1 AND account_id = $2 AND date < $3 GROUP BY currency ORDER BY currency",
+			rc = erp__db_query(&rows, tx, "SELECT currency, debit, credit FROM {financial.balances} "
+			                              "WHERE tenant_id = $1 AND account_id = $2 AND date < $3 ORDER BY currency",
 			                   p, 3);
 			if (rc == ERP_OK) {
 				while ((rc = erp__db_next(tx, rows)) == 1) {
 					char s[24];
 					const char *cur = erp__db_text(tx, rows, 0, s);
-					running *r = running_find(bal, &nbal, GL_CURRENCIES, cur ? cur : "");
-					if (r)
-						r->balance = erp__db_int(tx, rows, 1);
+					running *r = running_find(&bal, cur ? cur : "");
+					if (!r) {
+						rc = erp__oom();
+						break;
+					}
+					r->balance += (i128)erp__db_int(tx, rows, 1) - erp__db_int(tx, rows, 2);
 				}
 				erp__db_close(tx, rows);
 				rc = rc < 0 ? rc : ERP_OK;
@@ -578,15 +611,18 @@ static int gl_body(erp__tx *tx, void *payload)
 		json_t *v;
 		json_array_foreach(b, i, v) {
 			const char *cur = json_string_value(json_array_get(v, 0));
-			running *r = running_find(bal, &nbal, GL_CURRENCIES, cur ? cur : "");
-			if (r)
-				r->balance = json_integer_value(json_array_get(v, 1));
+			running *r = running_find(&bal, cur ? cur : "");
+			if (!r) {
+				rc = erp__oom();
+				break;
+			}
+			parse128(&r->balance, json_string_value(json_array_get(v, 1)));
 		}
 	}
-	for (size_t i = 0; rc == ERP_OK && i < nbal; i++) {
+	for (size_t i = 0; rc == ERP_OK && i < bal.n; i++) {
 		erp__strbuf_puts(sb, i ? ",{" : "{");
-		put_text_or_null(sb, "currency", bal[i].currency, true);
-		rc = put_amount(sb, tx, tenant, sc, "balance", bal[i].currency, bal[i].balance);
+		put_text_or_null(sb, "currency", bal.items[i].currency, true);
+		rc = put_amount(sb, tx, tenant, sc, "balance", bal.items[i].currency, bal.items[i].balance);
 		erp__strbuf_putc(sb, '}');
 	}
 	erp__strbuf_puts(sb, "],\"lines\":[");
@@ -654,9 +690,9 @@ static int gl_body(erp__tx *tx, void *payload)
 		erp__db_close(tx, rows);
 	for (size_t i = 0; rc == ERP_OK && i < count; i++) {
 		gl_line *g = &lines[i];
-		running *r = running_find(bal, &nbal, GL_CURRENCIES, g->currency);
+		running *r = running_find(&bal, g->currency);
 		if (!r) {
-			rc = erp__error(ERP_ERROR, ENTITY, NULL, "more than %d currencies on one account", GL_CURRENCIES);
+			rc = erp__oom();
 			break;
 		}
 		r->balance += g->debit - g->credit;
@@ -679,8 +715,11 @@ static int gl_body(erp__tx *tx, void *payload)
 		/* [date, seq, line, [[currency, running balance]...]] */
 		gl_line *g = &lines[count - 1];
 		json_t *c = json_pack("[s, I, I, []]", g->date, (json_int_t)g->seq, (json_int_t)g->line);
-		for (size_t i = 0; c && i < nbal; i++)
-			json_array_append_new(json_array_get(c, 3), json_pack("[s, I]", bal[i].currency, (json_int_t)bal[i].balance));
+		for (size_t i = 0; c && i < bal.n; i++) {
+			char text[ERP__DECIMAL_TEXT128];
+			erp__decimal_format128(text, bal.items[i].balance, 0);
+			json_array_append_new(json_array_get(c, 3), json_pack("[s, s]", bal.items[i].currency, text));
+		}
 		char *raw = c ? json_dumps(c, JSON_COMPACT) : NULL;
 		json_decref(c);
 		size_t blen = raw ? sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING) : 0;
@@ -702,6 +741,7 @@ static int gl_body(erp__tx *tx, void *payload)
 		free(lines[i].reference);
 	}
 	free(lines);
+	free(bal.items);
 	erp__scales_free(sc);
 	return rc == ERP_OK && !erp__strbuf_ok(sb) ? erp__oom() : rc;
 }

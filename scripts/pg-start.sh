@@ -164,6 +164,7 @@ done
 
 "${RUN[@]}" "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR" -p "$port" -U postgres -d postgres <<'SQL'
 CREATE ROLE erp LOGIN PASSWORD 'erp' CREATEROLE CREATEDB;
+GRANT pg_signal_backend TO erp;
 CREATE DATABASE erp_test OWNER erp;
 SQL
 

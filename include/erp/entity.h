@@ -179,7 +179,8 @@ ERP_EXTERN int erp_entity_list(erp_buf *out, erp_ctx *ctx, const char *type, con
  * @param ctx  any context of the tenant.
  * @param type the entity type.
  * @param id   the entity's id (also for a deleted entity).
- * @return ERP_OK (an empty array when nothing was recorded);
+ * @return ERP_OK; ERP_ENOTFOUND (field "id") when nothing was recorded for
+ *         that id in this tenant (another tenant's id included);
  *         ERP_EINVALID (field "type" or "id"); ERP_EBACKEND.
  */
 ERP_EXTERN int erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char *id);

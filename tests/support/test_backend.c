@@ -3,6 +3,7 @@
 
 #include "db.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,10 +81,17 @@ static void pg_admin(const char *sql)
 	PGconn *c = PQconnectdb(pg_base_url);
 	if (PQstatus(c) != CONNECTION_OK)
 		fail_msg("cannot connect to %s: %s", pg_base_url, PQerrorMessage(c));
-	PGresult *r = PQexec(c, sql);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		fail_msg("%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
+	/* A backend of a store just closed may still be exiting (DROP DATABASE): try again shortly. */
+	for (int attempt = 0;; attempt++) {
+		PGresult *r = PQexec(c, sql);
+		bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (ok)
+			break;
+		if (attempt == 20)
+			fail_msg("%s: %s", sql, PQerrorMessage(c));
+		usleep(100000);
+	}
 	PQfinish(c);
 }
 #endif
@@ -264,4 +272,66 @@ int erp_test_exec(erp_store *store, const char *tenant, const char *sql)
 {
 	erp_storage_scope scope = { tenant, "tester", tenant ? ERP_ROLE_ADMIN : 0 };
 	return erp__tx_run(store, ERP_TX_WRITE, &scope, exec_body, (void *)sql);
+}
+
+typedef struct {
+	const char *sql;
+	int64_t *out;
+	size_t n;
+	int found;
+} scalars_job;
+
+static int scalars_body(erp__tx *tx, void *payload)
+{
+	scalars_job *job = payload;
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, job->sql, NULL, 0);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	job->found = rc == 1;
+	for (size_t i = 0; rc == 1 && i < job->n; i++)
+		job->out[i] = erp__db_int(tx, rows, i);
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+void erp_test_scalars(int64_t *out, size_t n, erp_store *store, const char *tenant, const char *sql)
+{
+	scalars_job job = { sql, out, n, 0 };
+	erp_storage_scope scope = { tenant, "tester", tenant ? ERP_ROLE_ADMIN : 0 };
+	assert_erp_ok(erp__tx_run(store, ERP_TX_READ, &scope, scalars_body, &job));
+	assert_true(job.found);
+}
+
+json_t *erp_test_json(const char *text)
+{
+	json_error_t err;
+	json_t *v = text ? json_loads(text, JSON_DECODE_ANY, &err) : NULL;
+	if (!v)
+		fail_msg("not JSON (%s): %.300s", text ? err.text : "NULL", text ? text : "");
+	return v;
+}
+
+void erp_test_json_string(char *out, size_t cap, const char *json, const char *key)
+{
+	json_t *v = erp_test_json(json);
+	const char *s = json_string_value(json_object_get(v, key));
+	if (!s)
+		fail_msg("no string \"%s\" in %.300s", key, json);
+	snprintf(out, cap, "%s", s);
+	json_decref(v);
+}
+
+void erp_test_assert_json_equal(const json_t *a, const json_t *b, const char *file, int line)
+{
+	if (a && b && json_equal((json_t *)a, (json_t *)b))
+		return;
+	char *ta = a ? json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+	char *tb = b ? json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
+	char msg[1300];
+	snprintf(msg, sizeof msg, "JSON differs:\n  %.600s\n  %.600s", ta ? ta : "(null)", tb ? tb : "(null)");
+	free(ta);
+	free(tb);
+	fail_at(file, line, "%s", msg);
 }

@@ -18,6 +18,7 @@
 
 #include <erp/erp.h>
 #include <erp/sys/storage.h>
+#include <jansson.h>
 
 /** Exit code that CTest reports as "skipped". */
 #define ERP_TEST_SKIP 77
@@ -73,5 +74,21 @@ void erp_test_assert_error(int rc, int code, const char *field, const char *file
 
 /** Makes a unique suffix for names ("t" + 12 random hex digits). */
 void erp_test_unique(char out[16]);
+
+/**
+ * Runs `sql` (a core template) that returns one row of `n` integers, in
+ * `tenant`'s scope (NULL: store scope), into out[0..n-1].
+ */
+void erp_test_scalars(int64_t *out, size_t n, erp_store *store, const char *tenant, const char *sql);
+
+/** Parses JSON text (any value); fails the test when it does not parse. New reference. */
+json_t *erp_test_json(const char *text);
+
+/** Copies the string member `key` of the JSON object text `json` into out (fails when absent). */
+void erp_test_json_string(char *out, size_t cap, const char *json, const char *key);
+
+/** Fails the test, showing both, unless two JSON values are equal. */
+#define assert_json_equal(a, b) erp_test_assert_json_equal((a), (b), __FILE__, __LINE__)
+void erp_test_assert_json_equal(const json_t *a, const json_t *b, const char *file, int line);
 
 #endif
