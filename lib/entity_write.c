@@ -363,6 +363,19 @@ int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 
 /* ---- update ------------------------------------------------------------------------ */
 
+/* Loads and locks an entity to change it, checks the caller's version, and renders its "before". */
+static int load_for_write(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id, int64_t version,
+                          erp__doc *doc, erp__scales *sc, char **before)
+{
+	int rc = erp__doc_load(tx, tenant, t, id, true, doc);
+	if (rc == ERP_OK && doc->row.version != version)
+		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s is at version %lld, not %lld: read it again", t->name,
+		                id, (long long)doc->row.version, (long long)version);
+	if (rc == ERP_OK && !(*before = erp__doc_to_text(tx, tenant, doc, sc)))
+		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	return rc;
+}
+
 typedef struct {
 	erp_ctx *ctx;
 	const erp__entity_type *type;
@@ -449,12 +462,7 @@ static int update_body(erp__tx *tx, void *payload)
 	size_t old_count = 0;
 	if (!sc)
 		return erp__oom();
-	int rc = erp__doc_load(tx, tenant, t, job->id, true, &doc);
-	if (rc == ERP_OK && doc.row.version != job->version)
-		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s is at version %lld, not %lld: read it again",
-		                t->name, job->id, (long long)doc.row.version, (long long)job->version);
-	if (rc == ERP_OK && !(before = erp__doc_to_text(tx, tenant, &doc, sc)))
-		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	int rc = load_for_write(tx, tenant, t, job->id, job->version, &doc, sc, &before);
 	if (rc == ERP_OK)
 		rc = erp__row_apply_json(&doc.row, job->patch, false, t->lines_type ? "lines" : NULL, job->ctx->base_currency);
 	if (rc == ERP_OK)
@@ -570,12 +578,7 @@ static int delete_body(erp__tx *tx, void *payload)
 	const char *by = NULL;
 	if (!sc)
 		return erp__oom();
-	int rc = erp__doc_load(tx, tenant, t, job->id, true, &doc);
-	if (rc == ERP_OK && doc.row.version != job->version)
-		rc = erp__error(ERP_ECONFLICT, t->name, "version", "%s %s is at version %lld, not %lld: read it again",
-		                t->name, job->id, (long long)doc.row.version, (long long)job->version);
-	if (rc == ERP_OK && !(before = erp__doc_to_text(tx, tenant, &doc, sc)))
-		rc = erp_error_last()->code ? erp_error_last()->code : erp__oom();
+	int rc = load_for_write(tx, tenant, t, job->id, job->version, &doc, sc, &before);
 	if (rc == ERP_OK)
 		rc = referenced_by(tx, tenant, t, job->id, &by);
 	erp__db_batch batch;
