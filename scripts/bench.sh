@@ -25,5 +25,5 @@ ERP_BENCH_PG_URL=$(cat "$PG_DIR/url")
 for bench in "$root"/bench-build/bench/bench_*; do
 	[ -x "$bench" ] || continue
 	"$bench" sqlite "$N" "$ROUNDS"
-	"$bench" postgresql "$((N / 2))" "$ROUNDS"
+	"$bench" postgresql "$N" "$ROUNDS"
 done
