@@ -157,6 +157,34 @@ void erp__db_close(erp__tx *tx, erp_storage_rows *rows)
 		tx->st->rows_close(rows);
 }
 
+int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams)
+{
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, tmpl, params, nparams);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	erp__db_close(tx, rows);
+	return rc;
+}
+
+int erp__db_first_text(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams, char *out, size_t cap)
+{
+	erp_storage_rows *rows;
+	out[0] = '\0';
+	int rc = erp__db_query(&rows, tx, tmpl, params, nparams);
+	if (rc != ERP_OK)
+		return rc;
+	rc = erp__db_next(tx, rows);
+	if (rc == 1) {
+		char s[24];
+		const char *v = erp__db_text(tx, rows, 0, s);
+		snprintf(out, cap, "%s", v ? v : "");
+	}
+	erp__db_close(tx, rows);
+	return rc;
+}
+
 void erp__db_batch_init(erp__db_batch *b, erp__tx *tx)
 {
 	memset(b, 0, sizeof *b);

@@ -63,6 +63,15 @@ bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col);
 
 void erp__db_close(erp__tx *tx, erp_storage_rows *rows);
 
+/** Whether the statement returns a row: 1 yes, 0 no, or an error code. */
+int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams);
+
+/**
+ * The first column of the first row as text into `out` ("" for NULL or no
+ * row): 1 when there was a row, 0 when none, or an error code.
+ */
+int erp__db_first_text(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams, char *out, size_t cap);
+
 /**
  * Statements without rows collected to run together: in one round trip
  * where the backend can (exec_batch), else one by one. The batch keeps its

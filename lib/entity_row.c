@@ -488,12 +488,7 @@ static int reference_exists(erp__tx *tx, const char *tenant, const erp__entity_t
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND id = $2", target->table);
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, sql, p, 2);
-	if (rc != ERP_OK)
-		return rc;
-	rc = erp__db_next(tx, rows);
-	erp__db_close(tx, rows);
+	int rc = erp__db_exists(tx, sql, p, 2);
 	if (rc < 0)
 		return rc;
 	if (rc == 0)

@@ -150,7 +150,8 @@ static const erp__field location_fields[] = {
 
 static const char *const order_states[] = { "draft", "confirmed", "done", "cancelled", NULL };
 
-static const erp__field sales_order_fields[] = {
+/* Sales and purchase orders have the same header; their lines differ by the document they belong to. */
+static const erp__field order_fields[] = {
 	TEXT("number", 64, UNQ),
 	REF("partner_id", "core.partner", REQ),
 	DATE("date", REQ),
@@ -159,38 +160,21 @@ static const erp__field sales_order_fields[] = {
 	MONEY("amount_total", "currency", RO),
 	TEXT("note", 4000, 0),
 };
-static const erp__field sales_line_fields[] = {
-	REF("order_id", "sales.order", REQ | PARENT),
-	INTEGER("sequence", 0, 1000000, 0, "0"),
-	REF("product_id", "core.product", 0),
-	TEXT("description", 1000, 0),
-	REF("uom_id", "core.uom", REQ | IMM),
-	QUANTITY("quantity", "uom_id", REQ),
-	MONEY("price_unit", "^currency", REQ),
-	REF("tax_id", "financial.tax", 0),
-	MONEY("amount", "^currency", RO),
-};
-
-static const erp__field purchase_order_fields[] = {
-	TEXT("number", 64, UNQ),
-	REF("partner_id", "core.partner", REQ),
-	DATE("date", REQ),
-	CURRENCY("currency", REQ | IMM, BASE),
-	ENUM("state", order_states, 0, "\"draft\""),
-	MONEY("amount_total", "currency", RO),
-	TEXT("note", 4000, 0),
-};
-static const erp__field purchase_line_fields[] = {
-	REF("order_id", "purchase.order", REQ | PARENT),
-	INTEGER("sequence", 0, 1000000, 0, "0"),
-	REF("product_id", "core.product", 0),
-	TEXT("description", 1000, 0),
-	REF("uom_id", "core.uom", REQ | IMM),
-	QUANTITY("quantity", "uom_id", REQ),
-	MONEY("price_unit", "^currency", REQ),
-	REF("tax_id", "financial.tax", 0),
-	MONEY("amount", "^currency", RO),
-};
+/* The fields of an order line, for the order type `doc`. */
+#define ORDER_LINE_FIELDS(doc)                                  \
+	{                                                       \
+		REF("order_id", doc, REQ | PARENT),                 \
+		INTEGER("sequence", 0, 1000000, 0, "0"),            \
+		REF("product_id", "core.product", 0),               \
+		TEXT("description", 1000, 0),                       \
+		REF("uom_id", "core.uom", REQ | IMM),               \
+		QUANTITY("quantity", "uom_id", REQ),                \
+		MONEY("price_unit", "^currency", REQ),              \
+		REF("tax_id", "financial.tax", 0),                  \
+		MONEY("amount", "^currency", RO),                   \
+	}
+static const erp__field sales_line_fields[] = ORDER_LINE_FIELDS("sales.order");
+static const erp__field purchase_line_fields[] = ORDER_LINE_FIELDS("purchase.order");
 
 /* ---- analytics and projects --------------------------------------------------- */
 
@@ -242,9 +226,9 @@ static const erp__entity_type types[] = {
 	TYPE("financial.tax", "{financial.taxes}", tax_fields, NULL),
 	TYPE("inventory.warehouse", "{inventory.warehouses}", warehouse_fields, NULL),
 	TYPE("inventory.location", "{inventory.locations}", location_fields, NULL),
-	TYPE("sales.order", "{sales.orders}", sales_order_fields, "sales.order_line"),
+	TYPE("sales.order", "{sales.orders}", order_fields, "sales.order_line"),
 	TYPE("sales.order_line", "{sales.order_lines}", sales_line_fields, NULL),
-	TYPE("purchase.order", "{purchase.orders}", purchase_order_fields, "purchase.order_line"),
+	TYPE("purchase.order", "{purchase.orders}", order_fields, "purchase.order_line"),
 	TYPE("purchase.order_line", "{purchase.order_lines}", purchase_line_fields, NULL),
 	TYPE("analytics.account", "{analytics.accounts}", analytic_account_fields, NULL),
 	TYPE("projects.project", "{projects.projects}", project_fields, NULL),

@@ -99,17 +99,8 @@ static int unique_check(erp__tx *tx, const char *tenant, const erp__row *row)
 		char sql[200];
 		snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 AND id <> $3", t->table, f->name);
 		erp_value p[] = { erp__v_text(tenant), c->v, erp__v_text(row->id) };
-		erp_storage_rows *rows;
-		int rc = erp__db_query(&rows, tx, sql, p, 3);
-		if (rc != ERP_OK)
-			return rc;
-		rc = erp__db_next(tx, rows);
-		char s[24], other[ERP__UUID_LEN + 1] = "";
-		if (rc == 1) {
-			const char *o = erp__db_text(tx, rows, 0, s);
-			snprintf(other, sizeof other, "%s", o ? o : "");
-		}
-		erp__db_close(tx, rows);
+		char other[ERP__UUID_LEN + 1];
+		int rc = erp__db_first_text(tx, sql, p, 3, other, sizeof other);
 		if (rc < 0)
 			return rc;
 		if (rc == 1) {
@@ -134,80 +125,50 @@ static const struct {
 	{ "analytics.account", "{financial.entry_lines}", "analytic_account_id", "financial.entry" },
 };
 
+/* Whether any row of `table` in the tenant has `value` in `column` (other than the row `self`, when given). */
+static int any_row_with(erp__tx *tx, const char *tenant, const char *table, const char *column, const char *value,
+                        const char *self)
+{
+	char sql[260];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND %s = $2%s LIMIT 1", table, column,
+	         self ? " AND id <> $3" : "");
+	erp_value p[] = { erp__v_text(tenant), erp__v_text(value), erp__v_text(self) };
+	return erp__db_exists(tx, sql, p, self ? 3 : 2);
+}
+
 /* The first entity type (or ledger table) that refers to (tenant, id) of `t`, or NULL. */
 static int referenced_by(erp__tx *tx, const char *tenant, const erp__entity_type *t, const char *id, const char **by)
 {
 	size_t n;
 	const erp__entity_type *types = erp__entity_types(&n);
+	int rc = 0;
 	*by = NULL;
-	for (size_t k = 0; k < sizeof external_references / sizeof external_references[0] && !*by; k++) {
-		if (strcmp(external_references[k].type, t->name) != 0)
-			continue;
-		char sql[200];
-		snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND %s = $2 LIMIT 1", external_references[k].table,
-		         external_references[k].column);
-		erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
-		erp_storage_rows *rows;
-		int rc = erp__db_query(&rows, tx, sql, p, 2);
-		if (rc != ERP_OK)
-			return rc;
-		rc = erp__db_next(tx, rows);
-		erp__db_close(tx, rows);
-		if (rc < 0)
-			return rc;
-		if (rc == 1)
+	for (size_t k = 0; k < sizeof external_references / sizeof external_references[0] && rc == 0; k++)
+		if (strcmp(external_references[k].type, t->name) == 0 &&
+		    (rc = any_row_with(tx, tenant, external_references[k].table, external_references[k].column, id, NULL)) == 1)
 			*by = external_references[k].by;
-	}
-	if (strcmp(t->name, "core.currency") == 0) { /* currency fields refer to a currency by its code */
+	/* Currency fields refer to a currency by its code, every other reference by id. */
+	char code[8] = "";
+	if (rc == 0 && strcmp(t->name, "core.currency") == 0) {
 		erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
-		erp_storage_rows *rows;
-		int rc = erp__db_query(&rows, tx, "SELECT \"code\" FROM {core.currencies} WHERE tenant_id = $1 AND id = $2", p, 2);
-		if (rc != ERP_OK)
-			return rc;
-		char code[8] = "", s8[24];
-		if (erp__db_next(tx, rows) == 1)
-			snprintf(code, sizeof code, "%s", erp__db_text(tx, rows, 0, s8));
-		erp__db_close(tx, rows);
-		for (size_t k = 0; k < n && !*by; k++)
-			for (size_t i = 0; i < types[k].field_count && !*by; i++) {
-				const erp__field *f = &types[k].fields[i];
-				if (f->kind != ERP__F_CURRENCY)
-					continue;
-				char sql[240];
-				snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 LIMIT 1", types[k].table, f->name);
-				erp_value q[] = { erp__v_text(tenant), erp__v_text(code) };
-				if ((rc = erp__db_query(&rows, tx, sql, q, 2)) != ERP_OK)
-					return rc;
-				rc = erp__db_next(tx, rows);
-				erp__db_close(tx, rows);
-				if (rc < 0)
-					return rc;
-				if (rc == 1)
-					*by = types[k].name;
-			}
+		rc = erp__db_first_text(tx, "SELECT \"code\" FROM {core.currencies} WHERE tenant_id = $1 AND id = $2", p, 2, code,
+		                        sizeof code);
+		rc = rc < 0 ? rc : 0;
 	}
-	for (size_t k = 0; k < n && !*by; k++) {
-		for (size_t i = 0; i < types[k].field_count && !*by; i++) {
+	for (size_t k = 0; k < n && rc == 0; k++) {
+		for (size_t i = 0; i < types[k].field_count && rc == 0; i++) {
 			const erp__field *f = &types[k].fields[i];
-			if (f->kind != ERP__F_REFERENCE || (f->flags & ERP__PARENT) || strcmp(f->references, t->name) != 0)
-				continue;
-			char sql[240];
-			snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE tenant_id = $1 AND \"%s\" = $2 AND id <> $2 LIMIT 1",
-			         types[k].table, f->name);
-			erp_value p[] = { erp__v_text(tenant), erp__v_text(id) };
-			erp_storage_rows *rows;
-			int rc = erp__db_query(&rows, tx, sql, p, 2);
-			if (rc != ERP_OK)
-				return rc;
-			rc = erp__db_next(tx, rows);
-			erp__db_close(tx, rows);
-			if (rc < 0)
-				return rc;
+			char column[64];
+			snprintf(column, sizeof column, "\"%s\"", f->name);
+			if (code[0] && f->kind == ERP__F_CURRENCY)
+				rc = any_row_with(tx, tenant, types[k].table, column, code, NULL);
+			else if (f->kind == ERP__F_REFERENCE && !(f->flags & ERP__PARENT) && strcmp(f->references, t->name) == 0)
+				rc = any_row_with(tx, tenant, types[k].table, column, id, id);
 			if (rc == 1)
 				*by = types[k].name;
 		}
 	}
-	return ERP_OK;
+	return rc < 0 ? rc : ERP_OK;
 }
 
 static void stamp(erp__row *row, const erp_ctx *ctx, bool creating)

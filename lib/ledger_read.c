@@ -44,29 +44,11 @@ static int put_amount(erp__strbuf *sb, erp__tx *tx, const char *tenant, erp__sca
 	return ERP_OK;
 }
 
-/* Reads the single text column of the first row, or "" (returns 1 found, 0 not, <0 error). */
-static int read_one_text(erp__tx *tx, const char *sql, const erp_value *p, size_t n, char *out, size_t cap)
-{
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, sql, p, n);
-	if (rc != ERP_OK)
-		return rc;
-	rc = erp__db_next(tx, rows);
-	out[0] = '\0';
-	if (rc == 1) {
-		char s[24];
-		const char *v = erp__db_text(tx, rows, 0, s);
-		snprintf(out, cap, "%s", v ? v : "");
-	}
-	erp__db_close(tx, rows);
-	return rc;
-}
-
 static int check_account(erp__tx *tx, const char *tenant, const char *account_id)
 {
 	char id[ERP__UUID_LEN + 1];
 	erp_value p[] = { erp__v_text(tenant), erp__v_text(account_id) };
-	int rc = read_one_text(tx, "SELECT id FROM {financial.accounts} WHERE tenant_id = $1 AND id = $2", p, 2, id, sizeof id);
+	int rc = erp__db_first_text(tx, "SELECT id FROM {financial.accounts} WHERE tenant_id = $1 AND id = $2", p, 2, id, sizeof id);
 	if (rc == 0)
 		return erp__error(ERP_ENOTFOUND, "financial.account", "account_id", "no financial.account with id %s", account_id);
 	return rc < 0 ? rc : ERP_OK;

@@ -39,13 +39,8 @@ typedef struct {
 static int tenant_create_body(erp__tx *tx, void *payload)
 {
 	tenant_create_job *job = payload;
-	erp_storage_rows *rows;
 	erp_value name = erp__v_text(job->name);
-	int rc = erp__db_query(&rows, tx, "SELECT 1 FROM {auth.tenants} WHERE name = $1", &name, 1);
-	if (rc != ERP_OK)
-		return rc;
-	rc = erp__db_next(tx, rows);
-	erp__db_close(tx, rows);
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.tenants} WHERE name = $1", &name, 1);
 	if (rc < 0)
 		return rc;
 	if (rc == 1)
