@@ -19,6 +19,14 @@ const char *erp__role_name(int role)
 	}
 }
 
+int erp__role_parse(const char *name)
+{
+	for (int r = ERP_ROLE_READONLY; name && r <= ERP_ROLE_ADMIN; r++)
+		if (strcmp(name, erp__role_name(r)) == 0)
+			return r;
+	return 0;
+}
+
 erp_storage_scope erp__ctx_scope(const erp_ctx *ctx)
 {
 	erp_storage_scope scope = { ctx->tenant_id, ctx->user_id, ctx->role };
@@ -85,15 +93,22 @@ int erp_ctx_new(erp_ctx **out, erp_store *store, const char *tenant_id, const ch
 	if (rc != ERP_OK)
 		return rc;
 
+	return erp__ctx_make(out, store, tenant, user_id, role, lookup.base_currency, NULL);
+}
+
+int erp__ctx_make(erp_ctx **out, erp_store *store, const char *tenant_id, const char *user_id, int role,
+                  const char *base_currency, const char *session)
+{
 	erp_ctx *ctx = calloc(1, sizeof *ctx);
 	if (!ctx || !(ctx->user_id = strdup(user_id))) {
 		free(ctx);
 		return erp__oom();
 	}
 	ctx->store = store;
-	memcpy(ctx->tenant_id, tenant, sizeof tenant);
+	snprintf(ctx->tenant_id, sizeof ctx->tenant_id, "%s", tenant_id);
 	ctx->role = role;
-	memcpy(ctx->base_currency, lookup.base_currency, sizeof ctx->base_currency);
+	snprintf(ctx->base_currency, sizeof ctx->base_currency, "%s", base_currency);
+	snprintf(ctx->session, sizeof ctx->session, "%s", session ? session : "");
 	*out = ctx;
 	return ERP_OK;
 }

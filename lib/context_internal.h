@@ -16,7 +16,18 @@ struct erp_ctx {
 	char *user_id;
 	int role;
 	char base_currency[4]; /* the tenant's, read when the context is made */
+	char session[65];      /* hash of the session token it came from, or "" */
 };
+
+/**
+ * Makes a context from values the caller has checked (sessions).
+ * `session` may be NULL. Raises ERP_ERROR when out of memory.
+ */
+int erp__ctx_make(erp_ctx **out, erp_store *store, const char *tenant_id, const char *user_id, int role,
+                  const char *base_currency, const char *session);
+
+/** "readonly" → ERP_ROLE_READONLY...; 0 for anything else. */
+int erp__role_parse(const char *name);
 
 /** The storage scope of a context (borrowing its strings). */
 erp_storage_scope erp__ctx_scope(const erp_ctx *ctx);

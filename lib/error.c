@@ -20,7 +20,7 @@ typedef struct {
 	char field[ERP_ERROR_NAME_MAX];
 } erp_error_state;
 
-static _Thread_local erp_error_state tls_error = { { ERP_OK, "", NULL, NULL }, "", "", "" };
+static _Thread_local erp_error_state tls_error = { { ERP_OK, "", NULL, NULL, 0 }, "", "", "" };
 
 static void copy_text(char *dst, size_t cap, const char *src)
 {
@@ -45,6 +45,7 @@ void erp_error_clear(void)
 	tls_error.pub.message = tls_error.message;
 	tls_error.pub.entity = NULL;
 	tls_error.pub.field = NULL;
+	tls_error.pub.retry_after_ms = 0;
 }
 
 const char *erp_error_name(int code)
@@ -62,6 +63,7 @@ const char *erp_error_name(int code)
 	case ERP_EAUTH: return "ERP_EAUTH";
 	case ERP_ERETRY: return "ERP_ERETRY";
 	case ERP_EBACKEND: return "ERP_EBACKEND";
+	case ERP_ELIMIT: return "ERP_ELIMIT";
 	default: return "ERP_ERROR";
 	}
 }
@@ -74,6 +76,7 @@ int erp_error_set(int code, const char *entity, const char *field, const char *m
 	memcpy(tls_error.message, tmp, sizeof tmp);
 	tls_error.pub.code = code;
 	tls_error.pub.message = tls_error.message;
+	tls_error.pub.retry_after_ms = 0;
 	if (entity) {
 		copy_text(tls_error.entity, sizeof tls_error.entity, entity);
 		tls_error.pub.entity = tls_error.entity;
@@ -97,6 +100,13 @@ int erp__error(int code, const char *entity, const char *field, const char *fmt,
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	return erp_error_set(code, entity, field, msg);
+}
+
+int erp__limit(int64_t retry_after_ms, const char *field, const char *message)
+{
+	erp_error_set(ERP_ELIMIT, NULL, field, message);
+	tls_error.pub.retry_after_ms = retry_after_ms;
+	return ERP_ELIMIT;
 }
 
 int erp__oom(void)

@@ -14,6 +14,9 @@ int erp__error(int code, const char *entity, const char *field, const char *fmt,
 /** Raises ERP_EINVALID for a field; returns ERP_EINVALID. */
 #define erp__invalid(field, ...) erp__error(ERP_EINVALID, NULL, (field), __VA_ARGS__)
 
+/** Raises ERP_ELIMIT with its retry_after_ms; returns ERP_ELIMIT. */
+int erp__limit(int64_t retry_after_ms, const char *field, const char *message);
+
 /** Raises ERP_ERROR "out of memory"; returns ERP_ERROR. */
 int erp__oom(void);
 

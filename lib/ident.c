@@ -79,17 +79,37 @@ bool erp__uuid_normalize(char out[ERP__UUID_LEN + 1], const char *in)
 	return true;
 }
 
-void erp__now_timestamp(char out[ERP__TIMESTAMP_LEN + 1])
+int64_t erp__now_ms(void)
 {
 	struct timespec ts;
-	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Formats seconds and microseconds since the epoch as a timestamp. */
+static void format_timestamp(char out[ERP__TIMESTAMP_LEN + 1], time_t sec, long usec)
+{
+	struct tm tm;
+	gmtime_r(&sec, &tm);
 	/* Years 0..9999 only; the fields are range-checked so the text is fixed-width. */
 	unsigned year = (unsigned)(tm.tm_year + 1900) % 10000u;
 	snprintf(out, ERP__TIMESTAMP_LEN + 1, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ", year,
 	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(ts.tv_nsec / 1000) % 1000000u);
+	         (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)usec % 1000000u);
+}
+
+void erp__now_timestamp(char out[ERP__TIMESTAMP_LEN + 1])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	format_timestamp(out, ts.tv_sec, ts.tv_nsec / 1000);
+}
+
+void erp__timestamp_from_ms(char out[ERP__TIMESTAMP_LEN + 1], int64_t ms)
+{
+	if (ms < 0)
+		ms = 0;
+	format_timestamp(out, (time_t)(ms / 1000), (long)(ms % 1000) * 1000);
 }
 
 bool erp__utf8_check(const char *s, size_t len, bool allow_newlines, size_t *chars)

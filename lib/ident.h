@@ -35,6 +35,12 @@ bool erp__date_valid(const char *s);
 /** Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
 void erp__now_timestamp(char out[ERP__TIMESTAMP_LEN + 1]);
 
+/** The current UTC time in milliseconds since the Unix epoch. */
+int64_t erp__now_ms(void);
+
+/** Writes milliseconds since the Unix epoch as "YYYY-MM-DDTHH:MM:SS.fff000Z". */
+void erp__timestamp_from_ms(char out[ERP__TIMESTAMP_LEN + 1], int64_t ms);
+
 /**
  * Checks that `s` (of `len` bytes) is well-formed UTF-8 without NUL bytes
  * or C0 control characters other than tab, newline and carriage return

@@ -1,4 +1,6 @@
 /* Opening, closing and checking stores (erp/store.h). */
+#include "auth_options.h"
+#include "cache_internal.h"
 #include "db.h"
 #include "error.h"
 #include "json_out.h"
@@ -8,6 +10,8 @@
 #include "store_internal.h"
 
 #include <jansson.h>
+#include <sodium.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,7 +28,10 @@ static int options_fill(erp_store_options *o, const erp_store_options *given)
 		if (given->version < 1 || given->version > ERP_STORE_OPTIONS_VERSION)
 			return erp__invalid("version", "erp_store_options version %u is not supported (this liberp knows 1 to %d)",
 			                    given->version, ERP_STORE_OPTIONS_VERSION);
-		*o = *given;
+		/* A version-1 caller's struct ends before the version-2 fields. */
+		size_t size = given->version == 1 ? offsetof(erp_store_options, password_ops_limit) : sizeof *o;
+		memcpy(o, given, size);
+		o->version = ERP_STORE_OPTIONS_VERSION;
 	}
 	if (!o->cache_url)
 		o->cache_url = DEFAULT_CACHE_URL;
@@ -44,7 +51,7 @@ static int options_fill(erp_store_options *o, const erp_store_options *given)
 		return erp__invalid("statement_timeout_ms", "statement_timeout_ms must not be negative");
 	if (o->cache_max_bytes == 0)
 		o->cache_max_bytes = (size_t)64 << 20;
-	return ERP_OK;
+	return erp__auth_options_fill(o);
 }
 
 static bool storage_complete(const erp_storage *s)
@@ -118,10 +125,16 @@ int erp_store_open(erp_store **out, const char *url, const erp_store_options *op
 	erp_store *store = calloc(1, sizeof *store);
 	if (!store)
 		return erp__oom();
+	if (pthread_mutex_init(&store->lock, NULL) != 0) {
+		free(store);
+		return erp__oom();
+	}
+	atomic_init(&store->cache_failures, 0);
 	if ((rc = options_fill(&store->opts, opts)) != ERP_OK ||
 	    (rc = open_storage(&store->storage, url, &store->opts)) != ERP_OK ||
 	    (rc = open_cache(&store->cache, store->opts.cache_url, &store->opts)) != ERP_OK ||
-	    (rc = erp__migrate(store, !store->opts.no_migrate)) != ERP_OK) {
+	    (rc = erp__migrate(store, !store->opts.no_migrate)) != ERP_OK ||
+	    (rc = erp__cache_prefix_load(store)) != ERP_OK) {
 		erp_store_close(store);
 		return rc;
 	}
@@ -139,6 +152,8 @@ void erp_store_close(erp_store *store)
 		store->cache->close(store->cache);
 	if (store->storage)
 		store->storage->close(store->storage);
+	pthread_mutex_destroy(&store->lock);
+	sodium_memzero(store->dummy_hash, sizeof store->dummy_hash);
 	free(store);
 }
 

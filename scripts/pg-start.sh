@@ -23,6 +23,8 @@ set -euo pipefail
 
 log() { printf 'pg-start: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=lib/throwaway-dir.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-dir.sh"
 
 find_bindir() {
 	local d best=""
@@ -63,42 +65,21 @@ else
 	OWNER=$(id -un)
 fi
 
-CREATED_DIR=0
 STARTED=0
 DIR=""
-OWN_DIR="" # set once DIR is ours to clean: created here, or found empty
 cleanup() {
 	local rc=$?
 	if (( rc != 0 )); then
 		if (( STARTED )); then
 			"${RUN[@]}" "$BINDIR/pg_ctl" -D "$OWN_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
 		fi
-		if [[ -z "$OWN_DIR" || ! -d "$OWN_DIR" ]]; then
-			:
-		elif (( CREATED_DIR )); then
-			rm -rf -- "$OWN_DIR"
-		else
-			find "$OWN_DIR" -mindepth 1 -delete 2>/dev/null || true
-		fi
+		throwaway_dir_discard
 		log "failed"
 	fi
 }
 trap cleanup EXIT
 
-if [[ $# -ge 1 ]]; then
-	DIR=$1
-	if [[ -e "$DIR" ]]; then
-		[[ -d "$DIR" && -z "$(ls -A "$DIR")" ]] || die "$DIR exists and is not an empty directory"
-	else
-		CREATED_DIR=1
-	fi
-	mkdir -p "$DIR"
-else
-	DIR=$(mktemp -d /tmp/erppg.XXXXXX)
-	CREATED_DIR=1
-fi
-DIR=$(cd "$DIR" && pwd -P)
-OWN_DIR=$DIR
+throwaway_dir_claim erppg "$@"
 # Socket: DIR/.s.PGSQL.NNNNN (+16 bytes) must fit in sun_path (107 usable).
 (( ${#DIR} <= 80 )) || die "$DIR is too long for a Unix socket directory (max 80 bytes)"
 

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The README's test command, and what .ci/run runs: installs what is needed,
-# builds with -Werror, starts a throwaway PostgreSQL, and runs
+# builds with -Werror, starts a throwaway PostgreSQL and a throwaway Redis,
+# and runs
 #
 #   1. every CTest test in build/ (unit, conformance on SQLite and on
-#      PostgreSQL, header test, install tests), none of them skipped;
+#      PostgreSQL, each with the mem: and the Redis cache, the cache
+#      contracts, header test, install tests), none of them skipped;
 #   2. the test suites again (every test but the header and install tests,
 #      which check the build rather than the code) in build-asan/, under
 #      AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer;
-#   3. the unit tests, the SQLite conformance run and the mem: cache contract
-#      under valgrind memcheck, failing on any memory error and on definite
-#      or indirect leaks.
+#   3. the unit tests, the SQLite conformance run and the mem: and Redis
+#      cache contracts under valgrind memcheck, failing on any memory error
+#      and on definite or indirect leaks.
 #
 #   bash scripts/test.sh
 #
@@ -178,6 +180,9 @@ step "valgrind test_unit" valgrind_run ./test_unit
 step "valgrind test_conformance sqlite" valgrind_run ./test_conformance sqlite
 if [[ -x "$BUILD/tests/test_cache" ]]; then
 	step "valgrind test_cache mem" valgrind_run ./test_cache mem
+	if [[ -n "${ERP_TEST_REDIS_URL:-}" ]]; then
+		step "valgrind test_cache redis" valgrind_run ./test_cache redis
+	fi
 fi
 
 (( failed == 0 ))

@@ -26,5 +26,7 @@
 #include "audit.h"
 #include "entity.h"
 #include "ledger.h"
+#include "user.h"
+#include "session.h"
 
 #endif /* ERP_ERP_H */

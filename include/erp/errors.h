@@ -32,7 +32,8 @@ typedef enum erp_error_code {
 	ERP_EPERM = -9,        /**< The acting role may not do this. */
 	ERP_EAUTH = -10,       /**< Authentication failed (credentials, token, database login). */
 	ERP_ERETRY = -11,      /**< Busy or serialization failure; nothing was written; safe to retry. */
-	ERP_EBACKEND = -12     /**< The storage or cache backend failed (unreachable, corrupt, refused). */
+	ERP_EBACKEND = -12,    /**< The storage or cache backend failed (unreachable, corrupt, refused). */
+	ERP_ELIMIT = -13       /**< Too many attempts (failed logins): retry after erp_error_last()->retry_after_ms. */
 } erp_error_code;
 
 /**
@@ -47,6 +48,7 @@ typedef struct erp_error {
 	const char *message;  /**< Human-readable text; never NULL (empty when code is ERP_OK). */
 	const char *entity;   /**< The entity type at fault, or NULL. */
 	const char *field;    /**< The field at fault (ERP_EINVALID and friends), or NULL. */
+	int64_t retry_after_ms; /**< ERP_ELIMIT: milliseconds until an attempt may succeed; else 0. */
 } erp_error;
 
 /**

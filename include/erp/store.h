@@ -11,7 +11,8 @@
  * | `postgresql://user:pass@host:port/db` | PostgreSQL through libpq (also `postgres://`) |
  *
  * and the cache by `opts.cache_url`: `mem:` (default, in-process) or
- * `redis://[:password@]host:port[/db]`.
+ * `redis://[[user]:password@]host[:port][/db][?connect_timeout_ms=N&command_timeout_ms=N]`
+ * (shared by every store on the same storage; see erp/sys/cache.h).
  *
  * Opening applies the pending schema migrations (forward-only, checksummed)
  * unless `opts.no_migrate` is set.
@@ -32,7 +33,7 @@ ERP_BEGIN_DECL
 typedef struct erp_store erp_store;
 
 /** The current version of erp_store_options. */
-#define ERP_STORE_OPTIONS_VERSION 1
+#define ERP_STORE_OPTIONS_VERSION 2
 
 /**
  * Options for erp_store_open(). Declare with ERP_STORE_OPTIONS_INIT; fields
@@ -48,10 +49,18 @@ typedef struct erp_store_options {
 	int connect_timeout_s;    /**< PostgreSQL: connect timeout in seconds; 0 = 10. */
 	int statement_timeout_ms; /**< PostgreSQL: statement_timeout; 0 = none. */
 	size_t cache_max_bytes;   /**< mem: cache bound in bytes; 0 = 64 MiB. */
+	/* ---- version 2 ---- */
+	unsigned long long password_ops_limit; /**< argon2id passes for new password hashes; 0 = libsodium's INTERACTIVE (2). Minimum 1. */
+	size_t password_mem_limit;   /**< argon2id memory in bytes; 0 = libsodium's INTERACTIVE (64 MiB). Minimum 8192 (tests use the minimum). */
+	int64_t session_idle_ms;     /**< A session unused this long ends; 0 = 30 minutes. */
+	int64_t session_lifetime_ms; /**< A session ends this long after login whatever its use; 0 = 12 hours. */
+	int login_max_failures;      /**< Failed logins per email within login_window_ms before ERP_ELIMIT; 0 = 5. */
+	int login_max_client_failures; /**< Failed logins per client key within login_window_ms; 0 = 50. */
+	int64_t login_window_ms;     /**< The throttling window; 0 = 15 minutes. */
 } erp_store_options;
 
 /** Initialiser for erp_store_options with every default. */
-#define ERP_STORE_OPTIONS_INIT { ERP_STORE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0 }
+#define ERP_STORE_OPTIONS_INIT { ERP_STORE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
  * Opens (creating it if needed, for SQLite files) the store at `url`.
@@ -115,6 +124,24 @@ ERP_EXTERN int erp_store_schema_version(int *out, erp_store *store);
  *         could not run.
  */
 ERP_EXTERN int erp_store_verify(erp_buf *out, erp_store *store);
+
+/**
+ * Checks that the store's storage and cache answer now, as a JSON report:
+ * `{"status":"ok"|"degraded"|"down",
+ *   "storage":{"backend":"sqlite","ok":true,"latency_us":120},
+ *   "cache":{"backend":"redis","shared":true,"ok":false,"latency_us":0,
+ *            "error":"...","failures":12}}`
+ * ("failures": cache calls that failed since the store was opened; each was
+ * answered from storage instead). "degraded" means storage works and the
+ * cache does not: every call still succeeds, more slowly.
+ *
+ * @param out   receives the report (may be NULL when only the code matters).
+ * @param store the store.
+ * @return ERP_OK when the storage answers (whatever the cache does);
+ *         ERP_EBACKEND when it does not ("status":"down");
+ *         ERP_EINVALID for a NULL store.
+ */
+ERP_EXTERN int erp_store_health(erp_buf *out, erp_store *store);
 
 ERP_END_DECL
 

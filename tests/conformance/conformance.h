@@ -36,6 +36,9 @@ int erp_conformance_ledger_property(void);
 int erp_conformance_ledger_ledgercli(void);
 int erp_conformance_ledger_concurrency(void);
 int erp_conformance_ledger_tamper(void);
+int erp_conformance_role_matrix(void);
+int erp_conformance_session(void);
+int erp_conformance_user(void);
 
 /** Group fixture: a fresh store in *state (a erp_conformance_fixture). */
 typedef struct {

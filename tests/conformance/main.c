@@ -1,6 +1,8 @@
 /*
- * test_conformance BACKEND [GROUP]: runs the conformance suite on one
- * backend ("sqlite", "postgresql"); GROUP limits it to one group by name.
+ * test_conformance BACKEND [GROUP [FILTER]]: runs the conformance suite on
+ * one backend ("sqlite", "postgresql"), with the cache that ERP_TEST_CACHE
+ * names ("mem", the default, or "redis" at ERP_TEST_REDIS_URL); GROUP
+ * limits it to one group by name, FILTER to the tests whose names match.
  * CMocka's CMOCKA_TEST_ABORT and test filters (CMOCKA_TEST_FILTER via
  * cmocka_set_test_filter) apply as usual.
  */
@@ -64,6 +66,9 @@ static const group groups[] = {
 	{ "ledger_ledgercli", erp_conformance_ledger_ledgercli },
 	{ "ledger_concurrency", erp_conformance_ledger_concurrency },
 	{ "ledger_tamper", erp_conformance_ledger_tamper },
+	{ "role_matrix", erp_conformance_role_matrix },
+	{ "session", erp_conformance_session },
+	{ "user", erp_conformance_user },
 };
 
 int main(int argc, char **argv)
@@ -78,7 +83,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
 		if (only && strcmp(only, groups[i].name) != 0)
 			continue;
-		fprintf(stderr, "== conformance[%s]: %s\n", erp_test_backend_name(), groups[i].name);
+		fprintf(stderr, "== conformance[%s, cache %s]: %s\n", erp_test_backend_name(), erp_test_cache_name(),
+		        groups[i].name);
 		failures += groups[i].run();
 		ran++;
 	}

@@ -63,7 +63,8 @@ static void test_faults__sqlite_corrupt_database_is_reported_never_crashes(void 
 	skip_unless("sqlite");
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	char tenant[37];
 	erp_test_tenant(tenant, s);
 	erp_store_close(s);
@@ -78,7 +79,7 @@ static void test_faults__sqlite_corrupt_database_is_reported_never_crashes(void 
 	}
 	fclose(fp);
 	s = NULL;
-	int rc = erp_store_open(&s, url, NULL);
+	int rc = erp_store_open(&s, url, &opts);
 	if (rc == ERP_OK) {
 		erp_buf report = ERP_BUF_INIT;
 		rc = erp_store_verify(&report, s);
@@ -97,7 +98,8 @@ static void test_faults__sqlite_memory_store_works(void **state)
 	(void)state;
 	skip_unless("sqlite");
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, "sqlite::memory:", NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, "sqlite::memory:", &opts));
 	char tenant[37];
 	erp_test_tenant(tenant, s);
 	erp_ctx *ctx = erp_test_ctx(s, tenant, ERP_ROLE_ADMIN);
@@ -228,7 +230,7 @@ static void test_faults__pg_loose_reads_leave_no_scope_behind(void **state)
 	skip_unless("postgresql");
 	/* One connection, so every transaction reuses the session a loose read scoped. */
 	char *url = erp_test_url_fresh();
-	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	erp_store_options opts = erp_test_store_options();
 	opts.pool_size = 1;
 	erp_store *s = NULL;
 	assert_erp_ok(erp_store_open(&s, url, &opts));

@@ -12,18 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Prints a message, then fails the test at the caller's file and line. */
-static void fail_here(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail_here(const char *file, int line, const char *fmt, ...)
-{
-	char msg[1400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	print_error("%s\n", msg);
-	_fail(file, line);
-}
 
 erp_ent_state erp_ent_state_of(erp_store *store, const char *tenant)
 {
@@ -50,7 +38,7 @@ erp_ent_state erp_ent_state_of(erp_store *store, const char *tenant)
 void erp_ent_assert_state_equal(erp_ent_state a, erp_ent_state b, const char *file, int line)
 {
 	if (a.rows != b.rows || a.versions != b.versions || a.audit != b.audit)
-		fail_here(file, line, "something was written: rows %lld -> %lld, versions %lld -> %lld, audit %lld -> %lld",
+		erp_test_fail_at(file, line, "something was written: rows %lld -> %lld, versions %lld -> %lld, audit %lld -> %lld",
 		          (long long)a.rows, (long long)b.rows, (long long)a.versions, (long long)b.versions,
 		          (long long)a.audit, (long long)b.audit);
 }
@@ -106,7 +94,7 @@ json_t *erp_ent_create_at(erp_ctx *ctx, const char *type, const char *json, cons
 	erp_buf out = ERP_BUF_INIT;
 	int rc = erp_entity_create(&out, ctx, type, json);
 	if (rc != ERP_OK)
-		fail_here(file, line, "create %s %.500s: %s (%s) field=%s", type, json, erp_error_name(rc),
+		erp_test_fail_at(file, line, "create %s %.500s: %s (%s) field=%s", type, json, erp_error_name(rc),
 		          erp_error_last()->message, erp_error_last()->field ? erp_error_last()->field : "");
 	return take_json(&out);
 }
@@ -121,7 +109,7 @@ json_t *erp_ent_create_t_at(erp_ctx *ctx, const erp_ent_world *w, const char *ty
 		char shown[520];
 		snprintf(shown, sizeof shown, "%.500s", json);
 		free(json);
-		fail_here(file, line, "create %s %s: %s (%s) field=%s", type, shown, erp_error_name(rc),
+		erp_test_fail_at(file, line, "create %s %s: %s (%s) field=%s", type, shown, erp_error_name(rc),
 		          erp_error_last()->message, erp_error_last()->field ? erp_error_last()->field : "");
 	}
 	free(json);
@@ -207,7 +195,7 @@ void erp_ent_refused_create_at(erp_ctx *ctx, erp_store *store, const char *tenan
 		char shown[300];
 		snprintf(shown, sizeof shown, "%.280s", out.ptr ? out.ptr : "");
 		erp_buf_dispose(&out);
-		fail_here(file, line, "create %s %.400s was accepted (%s), expected %s field=%s", type ? type : "(null)",
+		erp_test_fail_at(file, line, "create %s %.400s was accepted (%s), expected %s field=%s", type ? type : "(null)",
 		          json ? json : "(null)", shown, erp_error_name(code), field ? field : "");
 	}
 	erp_buf_dispose(&out);
@@ -227,7 +215,7 @@ void erp_ent_refused_update_at(erp_ctx *ctx, erp_store *store, const char *tenan
 		snprintf(shown, sizeof shown, "%.280s", out.ptr ? out.ptr : "");
 		erp_buf_dispose(&out);
 		json_decref(was);
-		fail_here(file, line, "update %s %.400s was accepted (%s), expected %s field=%s", type, json ? json : "(null)",
+		erp_test_fail_at(file, line, "update %s %.400s was accepted (%s), expected %s field=%s", type, json ? json : "(null)",
 		          shown, erp_error_name(code), field ? field : "");
 	}
 	erp_buf_dispose(&out);

@@ -11,18 +11,6 @@
 #include <libpq-fe.h>
 #endif
 
-/* Prints a message, then fails the test at the caller's file and line. */
-static void lt_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void lt_fail(const char *file, int line, const char *fmt, ...)
-{
-	char msg[2000];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	print_error("%s\n", msg);
-	_fail(file, line);
-}
 
 /* ---- books -------------------------------------------------------------------------- */
 
@@ -127,10 +115,10 @@ void lt_post_at(lt_books *b, char out[37], const erp_journal_entry *e, const cha
 	erp_buf id = ERP_BUF_INIT;
 	int rc = erp_journal_post(&id, b->rw, e);
 	if (rc != ERP_OK)
-		lt_fail(file, line, "erp_journal_post: %s (%s) field=%s", erp_error_name(rc), erp_error_last()->message,
+		erp_test_fail_at(file, line, "erp_journal_post: %s (%s) field=%s", erp_error_name(rc), erp_error_last()->message,
 		        erp_error_last()->field ? erp_error_last()->field : "");
 	if (id.size != 36)
-		lt_fail(file, line, "erp_journal_post returned an id of %zu bytes", id.size);
+		erp_test_fail_at(file, line, "erp_journal_post returned an id of %zu bytes", id.size);
 	if (out)
 		memcpy(out, id.ptr, 37);
 	erp_buf_dispose(&id);
@@ -165,7 +153,7 @@ void lt_assert_json_equal_at(const json_t *a, const json_t *b, const char *file,
 	snprintf(msg, sizeof msg, "JSON differs:\n  %.600s\n  %.600s", ta ? ta : "(null)", tb ? tb : "(null)");
 	free(ta);
 	free(tb);
-	lt_fail(file, line, "%s", msg);
+	erp_test_fail_at(file, line, "%s", msg);
 }
 
 json_t *lt_get(erp_ctx *ctx, const char *entry_id)
@@ -328,21 +316,21 @@ void lt_assert_unchanged_at(lt_books *b, lt_state *before, const char *file, int
 	lt_state_free(&after);
 	lt_state_free(before);
 	if (msg[0])
-		lt_fail(file, line, "%s", msg);
+		erp_test_fail_at(file, line, "%s", msg);
 }
 
 static void refused(int rc, int code, const char *field, const char *file, int line)
 {
 	const erp_error *e = erp_error_last();
 	if (rc == ERP_OK && code != ERP_OK)
-		lt_fail(file, line, "expected %s, got ERP_OK (accepted)", erp_error_name(code));
+		erp_test_fail_at(file, line, "expected %s, got ERP_OK (accepted)", erp_error_name(code));
 	if (rc != code)
-		lt_fail(file, line, "expected %s, got %s: %s field=%s", erp_error_name(code), erp_error_name(rc), e->message,
+		erp_test_fail_at(file, line, "expected %s, got %s: %s field=%s", erp_error_name(code), erp_error_name(rc), e->message,
 		        e->field ? e->field : "(none)");
 	if (e->code != code || !e->message[0])
-		lt_fail(file, line, "erp_error_last() is %s '%s'", erp_error_name(e->code), e->message);
+		erp_test_fail_at(file, line, "erp_error_last() is %s '%s'", erp_error_name(e->code), e->message);
 	if (field && (!e->field || strcmp(e->field, field) != 0))
-		lt_fail(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
+		erp_test_fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
 }
 
 void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_journal_entry *e, int code, const char *field,
@@ -353,7 +341,7 @@ void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_journal_entry *e, i
 	int rc = erp_journal_post(&id, ctx, e);
 	refused(rc, code, field, file, line);
 	if (id.size)
-		lt_fail(file, line, "a refused post returned an id");
+		erp_test_fail_at(file, line, "a refused post returned an id");
 	erp_buf_dispose(&id);
 	lt_assert_unchanged_at(b, &before, file, line);
 }
@@ -385,11 +373,11 @@ void lt_assert_verifies_at(erp_store *store, const char *file, int line)
 	erp_buf report = ERP_BUF_INIT;
 	int rc = erp_store_verify(&report, store);
 	if (rc != ERP_OK)
-		lt_fail(file, line, "erp_store_verify: %s (%s)\n%.1200s", erp_error_name(rc), erp_error_last()->message,
+		erp_test_fail_at(file, line, "erp_store_verify: %s (%s)\n%.1200s", erp_error_name(rc), erp_error_last()->message,
 		        report.ptr ? report.ptr : "");
 	json_t *v = lt_json(report.ptr);
 	if (!json_is_true(json_object_get(v, "ok")))
-		lt_fail(file, line, "erp_store_verify returned ERP_OK with a report that is not ok: %.1200s", report.ptr);
+		erp_test_fail_at(file, line, "erp_store_verify returned ERP_OK with a report that is not ok: %.1200s", report.ptr);
 	json_decref(v);
 	erp_buf_dispose(&report);
 }

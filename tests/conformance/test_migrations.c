@@ -9,7 +9,8 @@ static void test_migrations__changed_text_is_refused(void **state)
 	(void)state;
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	/* As if migration 1 had been applied from another text. */
 	assert_erp_ok(erp_test_exec(s, NULL, "UPDATE {system.migrations} SET checksum = 'deadbeef' WHERE number = 1"));
 	erp_buf report = ERP_BUF_INIT;
@@ -19,7 +20,7 @@ static void test_migrations__changed_text_is_refused(void **state)
 	erp_store_close(s);
 
 	s = (erp_store *)&s;
-	assert_erp_error(erp_store_open(&s, url, NULL), ERP_EBACKEND, NULL);
+	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
 	assert_non_null(strstr(erp_error_last()->message, "different text"));
 	assert_null(s);
 	erp_test_url_drop(url);
@@ -30,7 +31,8 @@ static void test_migrations__newer_store_is_refused(void **state)
 	(void)state;
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	int version = 0;
 	assert_erp_ok(erp_store_schema_version(&version, s));
 	char sql[256];
@@ -41,7 +43,7 @@ static void test_migrations__newer_store_is_refused(void **state)
 	erp_store_close(s);
 
 	s = NULL;
-	assert_erp_error(erp_store_open(&s, url, NULL), ERP_EBACKEND, NULL);
+	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
 	assert_non_null(strstr(erp_error_last()->message, "newer liberp"));
 	assert_null(s);
 	erp_test_url_drop(url);
@@ -52,13 +54,14 @@ static void test_migrations__no_migrate_refuses_an_empty_store(void **state)
 	(void)state;
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	erp_store_options opts = erp_test_store_options();
 	opts.no_migrate = 1;
 	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
 	assert_non_null(strstr(erp_error_last()->message, "no liberp schema"));
 	assert_null(s);
 	/* and it created nothing: a normal open afterwards migrates from scratch */
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	opts.no_migrate = 0;
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	int version = 0;
 	assert_erp_ok(erp_store_schema_version(&version, s));
 	assert_int_equal(version, (int)s->storage->dialect->migration_count);
@@ -71,7 +74,8 @@ static void test_migrations__every_migration_is_numbered_in_order(void **state)
 	(void)state;
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	const erp_sql_dialect *d = s->storage->dialect;
 	for (size_t i = 0; i < d->migration_count; i++) {
 		assert_int_equal(d->migrations[i].number, (int)i + 1);

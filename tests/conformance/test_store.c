@@ -19,7 +19,8 @@ static void test_store__reopen_keeps_data_and_migrates_nothing(void **state)
 	(void)state;
 	char *url = erp_test_url_fresh();
 	erp_store *s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&s, url, &opts));
 	char tenant[37];
 	erp_test_tenant(tenant, s);
 	/* Applied in one transaction, so at one moment. */
@@ -27,13 +28,12 @@ static void test_store__reopen_keeps_data_and_migrates_nothing(void **state)
 	int64_t count = erp_test_scalar(s, NULL, "SELECT count(*) FROM {system.migrations}");
 	erp_store_close(s);
 	s = NULL;
-	assert_erp_ok(erp_store_open(&s, url, NULL)); /* reopening applies nothing */
+	assert_erp_ok(erp_store_open(&s, url, &opts)); /* reopening applies nothing */
 	assert_int_equal(erp_test_scalar(s, NULL, "SELECT count(*) FROM {system.migrations}"), count);
 	assert_int_equal(erp_test_scalar(s, NULL, "SELECT count(DISTINCT applied_at) FROM {system.migrations}"), 1);
 	erp_store_close(s);
 
 	s = NULL;
-	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
 	opts.no_migrate = 1; /* the schema is complete: opening without migrating works */
 	assert_erp_ok(erp_store_open(&s, url, &opts));
 	erp_buf json = ERP_BUF_INIT;

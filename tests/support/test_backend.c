@@ -14,9 +14,38 @@
 #endif
 
 static char backend[32];
+static char cache_name[16] = "mem";
+static char cache_url[1024] = "mem:";
 #ifdef ERP_HAVE_POSTGRES
 static char pg_base_url[1024];
 #endif
+
+/* The cache of this run, from ERP_TEST_CACHE (and ERP_TEST_REDIS_URL). */
+static int cache_init(void)
+{
+	const char *cache = getenv("ERP_TEST_CACHE");
+	if (!cache || !*cache || strcmp(cache, "mem") == 0) {
+		snprintf(cache_name, sizeof cache_name, "mem");
+		snprintf(cache_url, sizeof cache_url, "mem:");
+		return 0;
+	}
+	if (strcmp(cache, "redis") == 0) {
+		const char *url = getenv("ERP_TEST_REDIS_URL");
+		if (!url || !*url) {
+			fprintf(stderr, "ERP_TEST_CACHE=redis but ERP_TEST_REDIS_URL is not set: skipping the Redis run\n");
+			return ERP_TEST_SKIP;
+		}
+		if (strlen(url) >= sizeof cache_url) {
+			fprintf(stderr, "ERP_TEST_REDIS_URL is too long\n");
+			return 2;
+		}
+		snprintf(cache_name, sizeof cache_name, "redis");
+		snprintf(cache_url, sizeof cache_url, "%s", url);
+		return 0;
+	}
+	fprintf(stderr, "unknown ERP_TEST_CACHE '%s' (mem or redis)\n", cache);
+	return 2;
+}
 
 int erp_test_backend_init(const char *name)
 {
@@ -25,6 +54,9 @@ int erp_test_backend_init(const char *name)
 	snprintf(backend, sizeof backend, "%s", name);
 	if (sodium_init() < 0)
 		return 1;
+	int rc = cache_init();
+	if (rc != 0)
+		return rc;
 	if (strcmp(name, "sqlite") == 0)
 		return 0;
 	if (strcmp(name, "postgresql") == 0) {
@@ -53,6 +85,20 @@ const char *erp_test_backend_name(void)
 int erp_test_backend_is(const char *name)
 {
 	return strcmp(backend, name) == 0;
+}
+
+const char *erp_test_cache_name(void)
+{
+	return cache_name;
+}
+
+erp_store_options erp_test_store_options(void)
+{
+	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
+	opts.cache_url = cache_url;
+	opts.password_ops_limit = 1;     /* crypto_pwhash_OPSLIMIT_MIN */
+	opts.password_mem_limit = 8192;  /* crypto_pwhash_MEMLIMIT_MIN */
+	return opts;
 }
 
 void erp_test_unique(char out[16])
@@ -167,9 +213,7 @@ void erp_test_url_drop(char *url)
 	free(url);
 }
 
-/* Prints a message, then fails the test at the caller's file and line. */
-static void fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void fail_at(const char *file, int line, const char *fmt, ...)
+void erp_test_fail_at(const char *file, int line, const char *fmt, ...)
 {
 	char msg[1400];
 	va_list ap;
@@ -184,23 +228,24 @@ void erp_test_assert_error(int rc, int code, const char *field, const char *file
 {
 	const erp_error *e = erp_error_last();
 	if (rc != code)
-		fail_at(file, line, "expected %s, got %s (%d): %s%s%s", erp_error_name(code), erp_error_name(rc), rc,
+		erp_test_fail_at(file, line, "expected %s, got %s (%d): %s%s%s", erp_error_name(code), erp_error_name(rc), rc,
 		             e->message, e->field ? " field=" : "", e->field ? e->field : "");
 	if (code == ERP_OK)
 		return;
 	if (e->code != code)
-		fail_at(file, line, "erp_error_last()->code is %s, expected %s", erp_error_name(e->code), erp_error_name(code));
+		erp_test_fail_at(file, line, "erp_error_last()->code is %s, expected %s", erp_error_name(e->code), erp_error_name(code));
 	if (!e->message || !e->message[0])
-		fail_at(file, line, "erp_error_last() has no message");
+		erp_test_fail_at(file, line, "erp_error_last() has no message");
 	if (field && (!e->field || strcmp(e->field, field) != 0))
-		fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
+		erp_test_fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
 }
 
 erp_store *erp_test_store_fresh(char **url_out)
 {
 	char *url = erp_test_url_fresh();
 	erp_store *store = NULL;
-	assert_erp_ok(erp_store_open(&store, url, NULL));
+	erp_store_options opts = erp_test_store_options();
+	assert_erp_ok(erp_store_open(&store, url, &opts));
 	*url_out = url;
 	return store;
 }
@@ -333,5 +378,5 @@ void erp_test_assert_json_equal(const json_t *a, const json_t *b, const char *fi
 	snprintf(msg, sizeof msg, "JSON differs:\n  %.600s\n  %.600s", ta ? ta : "(null)", tb ? tb : "(null)");
 	free(ta);
 	free(tb);
-	fail_at(file, line, "%s", msg);
+	erp_test_fail_at(file, line, "%s", msg);
 }

@@ -5,7 +5,9 @@
  *
  * The suite runs once per backend: `test_conformance sqlite` or
  * `test_conformance postgresql` (which reads ERP_TEST_PG_URL and exits 77,
- * "skipped", when it is unset).
+ * "skipped", when it is unset), and once per cache backend, chosen by the
+ * environment: ERP_TEST_CACHE=mem (the default) or ERP_TEST_CACHE=redis,
+ * which reads the Redis URL from ERP_TEST_REDIS_URL (exit 77 when unset).
  */
 #ifndef ERP_TEST_BACKEND_H
 #define ERP_TEST_BACKEND_H
@@ -23,11 +25,27 @@
 /** Exit code that CTest reports as "skipped". */
 #define ERP_TEST_SKIP 77
 
-/** Chooses the backend for this run; ERP_TEST_SKIP when it is not configured. */
+/**
+ * Chooses the storage backend for this run, and the cache backend from
+ * ERP_TEST_CACHE; ERP_TEST_SKIP when either is not configured, 2 for an
+ * unknown name.
+ */
 int erp_test_backend_init(const char *name);
 
 /** "sqlite" or "postgresql". */
 const char *erp_test_backend_name(void);
+
+/** The cache backend of this run: "mem" or "redis". */
+const char *erp_test_cache_name(void);
+
+/**
+ * The options every store of the suite is opened with: the run's cache
+ * (cache_url "mem:" or ERP_TEST_REDIS_URL) and the cheapest argon2id
+ * password hashing libsodium allows (1 pass, 8 KiB), so that tests that
+ * make users stay fast; everything else is the default. A test that needs
+ * another option starts from these and changes that one field.
+ */
+erp_store_options erp_test_store_options(void);
 
 /** True when the backend under test is `name`. */
 int erp_test_backend_is(const char *name);
@@ -38,7 +56,7 @@ char *erp_test_url_fresh(void);
 /** Deletes the store behind a fresh URL (file or database) and frees the URL. */
 void erp_test_url_drop(char *url);
 
-/** Opens a fresh store with default options (asserts success). */
+/** Opens a fresh store with erp_test_store_options() (asserts success). */
 erp_store *erp_test_store_fresh(char **url_out);
 
 /** Closes a fresh store and drops it. */
@@ -71,6 +89,9 @@ void erp_test_assert_error(int rc, int code, const char *field, const char *file
 
 /** Asserts ERP_OK, printing erp_error_last() otherwise. */
 #define assert_erp_ok(rc) erp_test_assert_error((rc), ERP_OK, NULL, __FILE__, __LINE__)
+
+/** Prints a printf-style message, then fails the test at `file`:`line` (the caller's). */
+void erp_test_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /** Makes a unique suffix for names ("t" + 12 random hex digits). */
 void erp_test_unique(char out[16]);

@@ -31,8 +31,17 @@
 
 ERP_BEGIN_DECL
 
-/** The current version of erp_cache. */
-#define ERP_CACHE_VERSION 1
+/** The current version of erp_cache (2 appended `add` and `flags`). */
+#define ERP_CACHE_VERSION 2
+
+/**
+ * erp_cache.flags: the cache is shared by every store opened on the same
+ * storage, in this process and in others (Redis is; the in-process mem:
+ * cache is not). The core keeps state that any store may change — sessions
+ * and their revocation — only in a shared cache: a private cache could not
+ * hear that another process revoked a session.
+ */
+#define ERP_CACHE_SHARED 1u
 
 /** An opened cache. */
 typedef struct erp_cache erp_cache;
@@ -57,6 +66,17 @@ struct erp_cache {
 	int (*incr)(int64_t *out, erp_cache *cache, const char *key, int64_t delta, int64_t ttl_ms);
 	/** Optional (may be NULL): ERP_OK when the cache is reachable. */
 	int (*ping)(erp_cache *cache);
+	/* ---- version 2 ---- */
+	/**
+	 * Optional (may be NULL): stores `len` bytes under `key` only when the
+	 * key is absent (atomically, like Redis SET NX), expiring after `ttl_ms`
+	 * milliseconds (0: never). ERP_OK when stored; ERP_EEXISTS, without
+	 * calling erp_error_set(), when the key was present. The core uses it so
+	 * that a reader refilling the cache never overwrites a newer tombstone.
+	 */
+	int (*add)(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms);
+	/** ERP_CACHE_SHARED or 0. */
+	unsigned int flags;
 };
 
 /** The current version of erp_cache_backend. */

@@ -143,7 +143,13 @@ typedef enum erp_tx_mode {
 typedef struct erp_storage_scope {
 	const char *tenant_id; /**< The tenant, or NULL for store-level work (tenant registry, migrations). */
 	const char *user_id;   /**< The acting user, or NULL. */
-	int role;              /**< The acting role (erp_role), or 0. */
+	/**
+	 * The acting role (erp_role), or 0. With a tenant, 0 means core work on
+	 * the store-level registries (users, sessions) that also writes the
+	 * tenant's rows (its audit log): the backend runs it with the tenant set
+	 * and the store's own privileges rather than an erp_* role's.
+	 */
+	int role;
 } erp_storage_scope;
 
 /** An open transaction; the backend defines it. */

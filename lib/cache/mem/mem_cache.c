@@ -2,6 +2,7 @@
  * The mem: cache backend: opening from a URL, and the erp_cache methods,
  * which pick a shard by hash and hand the work to it (see mem_cache.h).
  */
+#include "../cache_args.h"
 #include "mem_cache.h"
 
 #include <stdlib.h>
@@ -31,23 +32,6 @@ static erp__mem_shard *shard_for(erp__mem_cache *c, uint64_t hash)
 	return &c->shards[(size_t)(hash >> 60) & (c->nshards - 1)];
 }
 
-static int check_key(const erp_cache *cache, const char *key)
-{
-	if (!cache)
-		return erp_error_set(ERP_EINVALID, NULL, "cache", "cache is NULL");
-	if (!key)
-		return erp_error_set(ERP_EINVALID, NULL, "key", "key is NULL");
-	return ERP_OK;
-}
-
-static int check_ttl(int64_t ttl_ms)
-{
-	if (ttl_ms < 0)
-		return erp_error_set(ERP_EINVALID, NULL, "ttl_ms",
-		                     "ttl_ms must be 0 (never expires) or a positive number of milliseconds");
-	return ERP_OK;
-}
-
 static void mem_close(erp_cache *cache)
 {
 	erp__mem_cache *c = (erp__mem_cache *)cache;
@@ -61,7 +45,7 @@ static void mem_close(erp_cache *cache)
 
 static int mem_get(erp_buf *out, erp_cache *cache, const char *key)
 {
-	int rc = check_key(cache, key);
+	int rc = erp__cache_check_key(cache, key);
 	if (rc != ERP_OK)
 		return rc;
 	if (!out)
@@ -74,9 +58,9 @@ static int mem_get(erp_buf *out, erp_cache *cache, const char *key)
 
 static int mem_set(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
 {
-	int rc = check_key(cache, key);
+	int rc = erp__cache_check_key(cache, key);
 	if (rc == ERP_OK)
-		rc = check_ttl(ttl_ms);
+		rc = erp__cache_check_ttl(ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
 	if (!value && len > 0)
@@ -87,9 +71,24 @@ static int mem_set(erp_cache *cache, const char *key, const char *value, size_t 
 	return erp__mem_shard_set(shard_for(c, hash), hash, key, klen, value, len, ttl_ms);
 }
 
+static int mem_add(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
+{
+	int rc = erp__cache_check_key(cache, key);
+	if (rc == ERP_OK)
+		rc = erp__cache_check_ttl(ttl_ms);
+	if (rc != ERP_OK)
+		return rc;
+	if (!value && len > 0)
+		return erp_error_set(ERP_EINVALID, NULL, "value", "value is NULL");
+	erp__mem_cache *c = (erp__mem_cache *)cache;
+	size_t klen = strlen(key);
+	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
+	return erp__mem_shard_add(shard_for(c, hash), hash, key, klen, value, len, ttl_ms);
+}
+
 static int mem_del(erp_cache *cache, const char *key)
 {
-	int rc = check_key(cache, key);
+	int rc = erp__cache_check_key(cache, key);
 	if (rc != ERP_OK)
 		return rc;
 	erp__mem_cache *c = (erp__mem_cache *)cache;
@@ -100,9 +99,9 @@ static int mem_del(erp_cache *cache, const char *key)
 
 static int mem_incr(int64_t *out, erp_cache *cache, const char *key, int64_t delta, int64_t ttl_ms)
 {
-	int rc = check_key(cache, key);
+	int rc = erp__cache_check_key(cache, key);
 	if (rc == ERP_OK)
-		rc = check_ttl(ttl_ms);
+		rc = erp__cache_check_ttl(ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
 	if (!out)
@@ -180,6 +179,8 @@ static int mem_open(erp_cache **out, const char *url, const erp_store_options *o
 	c->parent.del = mem_del;
 	c->parent.incr = mem_incr;
 	c->parent.ping = mem_ping;
+	c->parent.add = mem_add;
+	c->parent.flags = 0; /* private to this process: not ERP_CACHE_SHARED */
 	*out = &c->parent;
 	return ERP_OK;
 }

@@ -44,6 +44,13 @@
  *     value under the key is removed; ERP_OK all the same (a cache may drop
  *     anything). On out of memory the old value is removed too, and
  *     ERP_ERROR is raised.
+ *   - add: stores only when the key is absent or expired (checked and
+ *     inserted under the shard lock, so of concurrent adds exactly one
+ *     wins); a live key gives ERP_EEXISTS WITHOUT calling erp_error_set()
+ *     and keeps its value, deadline and LRU place. An entry larger than a
+ *     shard's budget is declined with ERP_OK, as for set.
+ *   - flags: 0. The cache lives in one process and cannot see what another
+ *     store changes, so it is never ERP_CACHE_SHARED.
  *   - incr: absent or expired counts as 0; the value is stored as decimal
  *     text ("42"), so get returns it; a stored value that is not a decimal
  *     int64 gives ERP_EINVALID field "key"; an overflowing sum gives

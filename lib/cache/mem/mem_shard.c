@@ -261,6 +261,43 @@ int erp__mem_shard_set(erp__mem_shard *shard, uint64_t hash, const char *key, si
 	return ERP_OK;
 }
 
+int erp__mem_shard_add(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen,
+                       const char *value, size_t vlen, int64_t ttl_ms)
+{
+	erp__mem_entry *e = NULL, *dead = NULL;
+	int oom = 0, present = 0;
+
+	/* As for set: allocate and copy before taking the lock; a value that
+	 * turns out not to be needed is freed after it. */
+	if (erp__mem_entry_charge(klen, vlen) <= shard->budget) {
+		e = erp__mem_entry_new(hash, key, klen, value, vlen, deadline(ttl_ms));
+		oom = e == NULL;
+	}
+
+	pthread_mutex_lock(&shard->lock);
+	erp__mem_entry **slot = find_slot(shard, hash, key, klen);
+	if (slot && expired(*slot)) {
+		detach(shard, slot, &dead); /* an expired entry counts as absent */
+		slot = NULL;
+	}
+	if (slot) {
+		present = 1;
+		if (e)
+			bury(&dead, e); /* never in the table: only freed below */
+	} else if (e) {
+		insert(shard, e);
+		evict(shard, &dead);
+	}
+	pthread_mutex_unlock(&shard->lock);
+
+	free_dead(dead);
+	if (present)
+		return ERP_EEXISTS;
+	if (oom)
+		return erp_error_set(ERP_ERROR, NULL, NULL, oom_message);
+	return ERP_OK;
+}
+
 int erp__mem_shard_del(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen)
 {
 	erp__mem_entry *dead = NULL;

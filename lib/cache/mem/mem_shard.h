@@ -70,6 +70,21 @@ int erp__mem_shard_get(erp_buf *out, erp__mem_shard *shard, uint64_t hash,
 int erp__mem_shard_set(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen,
                        const char *value, size_t vlen, int64_t ttl_ms);
 
+/**
+ * Stores a copy of the value only when the key is absent or expired (an
+ * insert-if-absent under the shard lock), then evicts least recently used
+ * entries until the shard is within its budget. A present key is left as
+ * it is: neither its value, its deadline nor its LRU place changes.
+ *
+ * @param ttl_ms milliseconds from now until the entry expires; 0: never.
+ * @return ERP_OK when stored, also when the entry is larger than the whole
+ *         budget and is declined; ERP_EEXISTS (not raised) when the key is
+ *         present and live; ERP_ERROR (raised) when out of memory (nothing
+ *         is stored).
+ */
+int erp__mem_shard_add(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen,
+                       const char *value, size_t vlen, int64_t ttl_ms);
+
 /** Removes the key. @return ERP_OK, also when it was absent. */
 int erp__mem_shard_del(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen);
 

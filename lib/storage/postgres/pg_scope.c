@@ -32,6 +32,9 @@ static const char *role_name(int role)
 {
 	switch (role) {
 	case 0:
+		/* Core work on the auth registries that also writes the tenant's
+		 * audit log: the store's own login role, with the tenant set. */
+		return "NONE";
 	case ERP_ROLE_READONLY:
 		return "erp_readonly";
 	case ERP_ROLE_READWRITE:
