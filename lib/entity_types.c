@@ -54,6 +54,7 @@ static const erp__field product_category_fields[] = {
 	REF("stock_valuation_account_id", "financial.account", 0),
 	REF("stock_input_account_id", "financial.account", 0),
 	REF("stock_output_account_id", "financial.account", 0),
+	REF("stock_journal_id", "financial.journal", 0),
 };
 
 static const char *const product_types[] = { "storable", "consumable", "service", NULL };

@@ -10,6 +10,7 @@
 #include "entity_internal.h"
 #include "entity_sql.h"
 #include "error.h"
+#include "stock_rules.h"
 #include "json_out.h"
 
 #include <stdio.h>
@@ -123,6 +124,11 @@ static const struct {
 	{ "financial.journal", "{financial.entries}", "journal_id", "financial.entry" },
 	{ "core.partner", "{financial.entry_lines}", "partner_id", "financial.entry" },
 	{ "analytics.account", "{financial.entry_lines}", "analytic_account_id", "financial.entry" },
+	{ "core.product", "{inventory.quants}", "product_id", "inventory.quant" },
+	{ "core.product", "{inventory.moves}", "product_id", "inventory.move" },
+	{ "inventory.location", "{inventory.quants}", "location_id", "inventory.quant" },
+	{ "inventory.location", "{inventory.moves}", "location_id", "inventory.move" },
+	{ "inventory.location", "{inventory.moves}", "location_dest_id", "inventory.move" },
 };
 
 /* Whether any row of `table` in the tenant has `value` in `column` (other than the row `self`, when given). */
@@ -430,6 +436,8 @@ static int update_body(erp__tx *tx, void *payload)
 		rc = erp__row_resolve(tx, tenant, &doc.row, NULL, sc);
 	if (rc == ERP_OK)
 		rc = unique_check(tx, tenant, &doc.row);
+	if (rc == ERP_OK && strcmp(t->name, "core.product") == 0)
+		rc = erp__stock_product_update_check(tx, tenant, job->id, job->patch);
 	json_t *lines = t->lines_type ? json_object_get(job->patch, "lines") : NULL;
 	if (rc == ERP_OK && lines)
 		rc = lines_merge(tx, job->ctx, &doc, lines, sc, &keep, &old_count);

@@ -54,3 +54,13 @@ void erp__json_put_key(erp__strbuf *sb, const char *key, bool first)
 	erp__json_put_string(sb, key, strlen(key));
 	erp__strbuf_putc(sb, ':');
 }
+
+int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n)
+{
+	erp__strbuf sb = ERP__STRBUF_INIT;
+	erp__strbuf_putc(&sb, '[');
+	for (size_t i = 0; i < n; i++)
+		erp__strbuf_printf(&sb, "%s\"%s\"", i ? "," : "", ids[i]);
+	erp__strbuf_putc(&sb, ']');
+	return erp__strbuf_detach(out, &sb);
+}

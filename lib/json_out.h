@@ -21,4 +21,7 @@ void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len);
 /** Appends `,"key":` (or `"key":` when `first`). */
 void erp__json_put_key(erp__strbuf *sb, const char *key, bool first);
 
+/** Writes ids as a JSON array of strings (`["id1","id2"]`) into `out`. */
+int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n);
+
 #endif

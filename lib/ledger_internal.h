@@ -60,4 +60,12 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
 void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
                               const char *const *credit_text);
 
+/**
+ * Posts entries inside the caller's transaction (stock valuation): the
+ * same checks and writes as erp_journal_post_batch(), all or none with the
+ * caller's other writes. `ids` receives one id per entry.
+ */
+int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
+                            char (*ids)[ERP__UUID_LEN + 1]);
+
 #endif

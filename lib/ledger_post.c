@@ -18,6 +18,7 @@
 #include "decimal.h"
 #include "entity_row.h"
 #include "error.h"
+#include "json_out.h"
 #include "ledger_internal.h"
 #include "strbuf.h"
 
@@ -685,6 +686,25 @@ static int post_run(erp_ctx *ctx, post_request *reqs, size_t n, char (*ids)[ERP_
 	return rc;
 }
 
+int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
+                            char (*ids)[ERP__UUID_LEN + 1])
+{
+	post_request *reqs = calloc(n, sizeof *reqs);
+	if (!reqs)
+		return erp__oom();
+	for (size_t i = 0; i < n; i++)
+		reqs[i].entry = &entries[i];
+	post_job job = { ctx, reqs, n, ids, NULL, NULL, NULL, 0, 0, "" };
+	int rc = ERP_OK;
+	for (size_t i = 0; rc == ERP_OK && i < n; i++)
+		rc = check_request(&job, i);
+	if (rc == ERP_OK)
+		rc = post_body(tx, &job);
+	entries_free(&job);
+	free(reqs);
+	return rc;
+}
+
 int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *entry)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
@@ -713,14 +733,8 @@ int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_ent
 	for (size_t i = 0; i < count; i++)
 		reqs[i].entry = &entries[i];
 	rc = post_run(ctx, reqs, count, ids);
-	if (rc == ERP_OK && out_ids) {
-		erp__strbuf sb = ERP__STRBUF_INIT;
-		erp__strbuf_putc(&sb, '[');
-		for (size_t i = 0; i < count; i++)
-			erp__strbuf_printf(&sb, "%s\"%s\"", i ? "," : "", ids[i]);
-		erp__strbuf_putc(&sb, ']');
-		rc = erp__strbuf_detach(out_ids, &sb);
-	}
+	if (rc == ERP_OK && out_ids)
+		rc = erp__ids_json(out_ids, (const char (*)[37])ids, count);
 	free(reqs);
 	free(ids);
 	return rc;

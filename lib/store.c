@@ -5,6 +5,7 @@
 #include "error.h"
 #include "json_out.h"
 #include "ledger_verify.h"
+#include "stock_verify.h"
 #include "migrate.h"
 #include "registry.h"
 #include "store_internal.h"
@@ -205,15 +206,23 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 		erp_buf_dispose(&found);
 	}
 
-	erp__strbuf detail = ERP__STRBUF_INIT;
-	rc = erp__ledger_verify(store, &detail);
-	json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "ledger", "ok", rc == ERP_OK,
-	                                        "detail", detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message));
-	if (rc != ERP_OK && first_failure == ERP_OK) {
-		first_failure = rc;
-		snprintf(first_message, sizeof first_message, "%s", detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message);
+	/* The checks of each capability, each with its own entry in the report. */
+	static const struct {
+		const char *name;
+		int (*run)(erp_store *store, erp__strbuf *detail);
+	} parts[] = { { "ledger", erp__ledger_verify }, { "stock", erp__stock_verify } };
+	for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+		erp__strbuf detail = ERP__STRBUF_INIT;
+		rc = parts[k].run(store, &detail);
+		json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", parts[k].name, "ok", rc == ERP_OK, "detail",
+		                                        detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message));
+		if (rc != ERP_OK && first_failure == ERP_OK) {
+			first_failure = rc;
+			snprintf(first_message, sizeof first_message, "%s",
+			         detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message);
+		}
+		erp__strbuf_free(&detail);
 	}
-	erp__strbuf_free(&detail);
 
 	json_object_set_new(report, "ok", json_boolean(first_failure == ERP_OK));
 	rc = out ? erp__json_to_buf(out, report) : ERP_OK;

@@ -4,8 +4,11 @@
 #
 #   bash scripts/bench.sh [N] [ROUNDS]
 #
-# Builds bench-build/ (optimised, no sanitizers). Quote medians and ratios:
-# the machines are small and noisy.
+# Builds bench-build/ (optimised, no sanitizers) and runs every
+# bench-build/bench/bench_* (bench_entities, bench_posting, bench_stock)
+# with N and ROUNDS; on PostgreSQL, bench_posting and bench_stock use their
+# default of 4 threads. Quote medians and ratios: the machines are small
+# and noisy.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -28,5 +28,6 @@
 #include "ledger.h"
 #include "user.h"
 #include "session.h"
+#include "stock.h"
 
 #endif /* ERP_ERP_H */

@@ -113,8 +113,11 @@ ERP_EXTERN int erp_store_schema_version(int *out, erp_store *store);
  * library, that the storage itself is sound (SQLite: `PRAGMA
  * integrity_check` and foreign keys), and for every tenant that the
  * ledger's hash chain recomputes, every entry balances per currency and
- * every daily balance equals the sum of its lines. Later capabilities
- * (stock) add their own checks here.
+ * every daily balance equals the sum of its lines; and for the stock that
+ * every quant equals the sum of its moves and of its daily totals, every
+ * product's stock the sum of its quants, its value the sum of its
+ * valuation layers (zero at zero quantity) and every move's value the sum
+ * of its layers.
  *
  * @param out   receives a JSON report `{"ok":true|false,"checks":[...]}`
  *              (may be NULL when only the code matters).

@@ -39,6 +39,11 @@ int erp_conformance_ledger_tamper(void);
 int erp_conformance_role_matrix(void);
 int erp_conformance_session(void);
 int erp_conformance_user(void);
+int erp_conformance_stock_avco(void);
+int erp_conformance_stock_fifo(void);
+int erp_conformance_stock_moves(void);
+int erp_conformance_stock_reservations(void);
+int erp_conformance_stock_property(void);
 
 /** Group fixture: a fresh store in *state (a erp_conformance_fixture). */
 typedef struct {

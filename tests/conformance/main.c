@@ -69,6 +69,11 @@ static const group groups[] = {
 	{ "role_matrix", erp_conformance_role_matrix },
 	{ "session", erp_conformance_session },
 	{ "user", erp_conformance_user },
+	{ "stock_avco", erp_conformance_stock_avco },
+	{ "stock_fifo", erp_conformance_stock_fifo },
+	{ "stock_moves", erp_conformance_stock_moves },
+	{ "stock_reservations", erp_conformance_stock_reservations },
+	{ "stock_property", erp_conformance_stock_property },
 };
 
 int main(int argc, char **argv)

@@ -15,14 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
 
 #define ACCOUNTS 8
 #define CURRENCIES 2
@@ -320,7 +312,7 @@ static void test_ledger__random_postings_keep_every_balance_equal_to_its_lines(v
 	w->rng = lt_seed("ledger property");
 	/* Entries posted (accepted or not): fewer on PostgreSQL (a round trip each) and under valgrind. */
 	int64_t target = erp_test_backend_is("sqlite") ? 4000 : 1600;
-	if (RUNNING_ON_VALGRIND)
+	if (erp_test_under_valgrind())
 		target /= 6;
 	enum { SINGLES = 10, BATCH = 40 };
 	gen_entry *g = calloc(BATCH, sizeof *g);

@@ -48,6 +48,8 @@ typedef struct {
 	char uom[37], partner[37], spare_partner[37], order[37];
 	int64_t partner_version, spare_version, order_version;
 	char journal[37], cash[37], revenue[37], entry[37];
+	/* stock: a product with 10 units at the stock location, 2 of them reserved */
+	char product[37], vendors[37], stock[37], reservation[37];
 	/* users: the actor (a member with the role under test) and a readwrite member aimed at */
 	char actor_id[37], actor_email[96], actor_token[ERP_SESSION_TOKEN_LEN + 1];
 	char target_id[37], target_email[96], target_token[ERP_SESSION_TOKEN_LEN + 1];
@@ -133,6 +135,26 @@ static void rm_fix_build(rm_fix *f, erp_store *store, int role, int via)
 	create_into(f->revenue, NULL, f->setup, "financial.account",
 	            "{\"code\":\"4000\",\"name\":\"Revenue\",\"type\":\"income\"}");
 	rm_post(f->entry, f, f->setup, "2026-02-01", 1250);
+	snprintf(json, sizeof json, "{\"name\":\"Widget\",\"uom_id\":\"%s\",\"cost_method\":\"average\"}", f->uom);
+	create_into(f->product, NULL, f->setup, "core.product", json);
+	create_into(f->vendors, NULL, f->setup, "inventory.location", "{\"name\":\"Vendors\",\"usage\":\"supplier\"}");
+	create_into(f->stock, NULL, f->setup, "inventory.location", "{\"name\":\"Stock\",\"usage\":\"internal\"}");
+	erp_move m = ERP_MOVE_INIT;
+	m.product_id = f->product;
+	m.quantity = 10;
+	m.location_id = f->vendors;
+	m.location_dest_id = f->stock;
+	m.has_unit_cost = 1;
+	m.unit_cost = 100;
+	assert_erp_ok(erp_stock_move(NULL, f->setup, &m));
+	erp_reservation r = ERP_RESERVATION_INIT;
+	r.product_id = f->product;
+	r.location_id = f->stock;
+	r.quantity = 2;
+	erp_buf rid = ERP_BUF_INIT;
+	assert_erp_ok(erp_stock_reserve(&rid, f->setup, &r));
+	snprintf(f->reservation, sizeof f->reservation, "%s", rid.ptr);
+	erp_buf_dispose(&rid);
 	/* the actor, a member with the role under test, and the target, a readwrite member; both logged in */
 	snprintf(f->actor_email, sizeof f->actor_email, "actor-%s@matrix.example", f->u);
 	snprintf(f->target_email, sizeof f->target_email, "target-%s@matrix.example", f->u);
@@ -162,7 +184,8 @@ static void rm_fix_free(rm_fix *f)
 #define RM_STATE_FIELDS(X)                                                                           \
 	X(entity_rows) X(entity_versions) X(audit) X(entries) X(entry_lines) X(balances) X(ledger_seq)   \
 	X(ledger_version) X(lock_dates) X(settings) X(settings_version) X(members) X(members_version)     \
-	X(members_disabled) X(members_roles) X(users) X(users_version) X(sessions)
+	X(members_disabled) X(members_roles) X(users) X(users_version) X(sessions) X(stock_moves) X(stock_on_hand) \
+	X(stock_layers) X(reservations) X(reservations_version)
 
 typedef struct {
 #define RM_FIELD(name) int64_t name;
@@ -192,6 +215,20 @@ static rm_state rm_state_of(rm_fix *f)
 	         t, t, t, t, t, t, t, t);
 	int64_t v[8];
 	erp_test_scalars(v, 8, f->store, t, sql);
+	snprintf(sql, sizeof sql,
+	         "SELECT (SELECT count(*) FROM {inventory.moves} WHERE tenant_id = '%s'), "
+	         "CAST((SELECT coalesce(sum(quantity), 0) FROM {inventory.quants} WHERE tenant_id = '%s') AS bigint), "
+	         "(SELECT count(*) FROM {inventory.layers} WHERE tenant_id = '%s'), "
+	         "(SELECT count(*) FROM {inventory.reservations} WHERE tenant_id = '%s'), "
+	         "CAST((SELECT coalesce(sum(version), 0) FROM {inventory.reservations} WHERE tenant_id = '%s') AS bigint)",
+	         t, t, t, t, t);
+	int64_t st[5];
+	erp_test_scalars(st, 5, f->store, t, sql);
+	s.stock_moves = st[0];
+	s.stock_on_hand = st[1];
+	s.stock_layers = st[2];
+	s.reservations = st[3];
+	s.reservations_version = st[4];
 	s.entries = v[0];
 	s.entry_lines = v[1];
 	s.balances = v[2];
@@ -742,6 +779,123 @@ static void own_revoked(rm_fix *f, const rm_state *before)
 #define RW ERP_ROLE_READWRITE
 #define ADMIN ERP_ROLE_ADMIN
 
+/* stock: moves and reservations */
+
+static erp_move rm_receipt(rm_fix *f, int64_t qty)
+{
+	erp_move m = ERP_MOVE_INIT;
+	m.product_id = f->product;
+	m.quantity = qty;
+	m.location_id = f->vendors;
+	m.location_dest_id = f->stock;
+	m.has_unit_cost = 1;
+	m.unit_cost = 125;
+	return m;
+}
+
+static int stock_move(rm_fix *f)
+{
+	erp_move m = rm_receipt(f, 3);
+	return erp_stock_move(&f->out, f->actor, &m);
+}
+
+static int stock_move_garbage(rm_fix *f)
+{
+	erp_move m = rm_receipt(f, 0);
+	return erp_stock_move(&f->out, f->actor, &m);
+}
+
+static int stock_move_json(rm_fix *f)
+{
+	char json[400];
+	snprintf(json, sizeof json,
+	         "{\"product_id\":\"%s\",\"quantity\":\"3\",\"location_id\":\"%s\",\"location_dest_id\":\"%s\","
+	         "\"unit_cost\":\"1.25\"}",
+	         f->product, f->vendors, f->stock);
+	return erp_stock_move_json(&f->out, f->actor, json);
+}
+
+static int stock_move_json_garbage(rm_fix *f)
+{
+	return erp_stock_move_json(&f->out, f->actor, "{\"quantity\":3");
+}
+
+static int stock_move_batch(rm_fix *f)
+{
+	erp_move m[2] = { rm_receipt(f, 1), rm_receipt(f, 2) };
+	return erp_stock_move_batch(&f->out, f->actor, m, 2);
+}
+
+static int stock_move_batch_garbage(rm_fix *f)
+{
+	erp_move m[1] = { rm_receipt(f, 1) };
+	return erp_stock_move_batch(&f->out, f->actor, m, 0);
+}
+
+static void stock_moved(rm_fix *f, const rm_state *before)
+{
+	rm_state now = rm_state_of(f);
+	assert_int_equal(now.stock_moves, before->stock_moves + (strchr(f->out.ptr, '[') ? 2 : 1));
+	assert_int_equal(now.stock_on_hand, before->stock_on_hand + 3);
+}
+
+static int stock_reserve(rm_fix *f)
+{
+	erp_reservation r = ERP_RESERVATION_INIT;
+	r.product_id = f->product;
+	r.location_id = f->stock;
+	r.quantity = 3;
+	return erp_stock_reserve(&f->out, f->actor, &r);
+}
+
+static int stock_reserve_garbage(rm_fix *f)
+{
+	erp_reservation r = ERP_RESERVATION_INIT;
+	r.product_id = "nope";
+	r.quantity = -1;
+	return erp_stock_reserve(&f->out, f->actor, &r);
+}
+
+static int stock_reserve_json(rm_fix *f)
+{
+	char json[300];
+	snprintf(json, sizeof json, "{\"product_id\":\"%s\",\"location_id\":\"%s\",\"quantity\":\"3\"}", f->product,
+	         f->stock);
+	return erp_stock_reserve_json(&f->out, f->actor, json);
+}
+
+static int stock_reserve_json_garbage(rm_fix *f)
+{
+	return erp_stock_reserve_json(&f->out, f->actor, "[\"not an object\"]");
+}
+
+static void stock_reserved(rm_fix *f, const rm_state *before)
+{
+	rm_state now = rm_state_of(f);
+	assert_int_equal(now.reservations, before->reservations + 1);
+	assert_int_equal(now.stock_on_hand, before->stock_on_hand);
+}
+
+static int stock_release(rm_fix *f)
+{
+	return erp_stock_release(f->actor, f->reservation);
+}
+
+static int stock_release_garbage(rm_fix *f)
+{
+	return erp_stock_release(f->actor, "not-a-reservation");
+}
+
+static void stock_released(rm_fix *f, const rm_state *before)
+{
+	rm_state now = rm_state_of(f);
+	assert_int_equal(now.reservations_version, before->reservations_version + 1);
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_ok(erp_stock_reservation_get(&out, f->setup, f->reservation));
+	assert_non_null(strstr(out.ptr, "\"state\":\"released\""));
+	erp_buf_dispose(&out);
+}
+
 static const rm_row rows[] = {
 	/* name                                          least role  prepare           call                  garbage                      done */
 	{ "erp_entity_create(core.partner)",               RW,    NULL,              partner_create,       partner_create_garbage,      entity_created },
@@ -767,6 +921,12 @@ static const rm_row rows[] = {
 	{ "erp_user_change_password(own)",                 RO,    NULL,              user_change_password, user_change_password_garbage, user_password_changed },
 	{ "erp_session_revoke_user(another user)",         ADMIN, NULL,              revoke_other,         revoke_other_garbage,        other_revoked },
 	{ "erp_session_revoke_user(own)",                  RO,    NULL,              revoke_own,           NULL,                        own_revoked },
+	{ "erp_stock_move",                                RW,    NULL,              stock_move,           stock_move_garbage,          stock_moved },
+	{ "erp_stock_move_json",                           RW,    NULL,              stock_move_json,      stock_move_json_garbage,     stock_moved },
+	{ "erp_stock_move_batch",                          RW,    NULL,              stock_move_batch,     stock_move_batch_garbage,    stock_moved },
+	{ "erp_stock_reserve",                             RW,    NULL,              stock_reserve,        stock_reserve_garbage,       stock_reserved },
+	{ "erp_stock_reserve_json",                        RW,    NULL,              stock_reserve_json,   stock_reserve_json_garbage,  stock_reserved },
+	{ "erp_stock_release",                             RW,    NULL,              stock_release,        stock_release_garbage,       stock_released },
 };
 #define ROW_COUNT (sizeof rows / sizeof rows[0])
 

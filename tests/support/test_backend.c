@@ -3,6 +3,14 @@
 
 #include "db.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +219,11 @@ void erp_test_url_drop(char *url)
 	}
 #endif
 	free(url);
+}
+
+int erp_test_under_valgrind(void)
+{
+	return RUNNING_ON_VALGRIND ? 1 : 0;
 }
 
 void erp_test_fail_at(const char *file, int line, const char *fmt, ...)

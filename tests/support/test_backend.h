@@ -93,6 +93,9 @@ void erp_test_assert_error(int rc, int code, const char *field, const char *file
 /** Prints a printf-style message, then fails the test at `file`:`line` (the caller's). */
 void erp_test_fail_at(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/** True when the test runs under valgrind (loops then do less work). */
+int erp_test_under_valgrind(void);
+
 /** Makes a unique suffix for names ("t" + 12 random hex digits). */
 void erp_test_unique(char out[16]);
 
