@@ -60,6 +60,30 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
 void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
                               const char *const *credit_text);
 
+/** One posting request: the caller's entry, plus amount texts when it came as JSON. */
+typedef struct {
+	const erp_journal_entry *entry;
+	const char *const *debit_text;   /* per line, or NULL (typed amounts) */
+	const char *const *credit_text;
+	const char *reversal_of;         /* "" or the entry being reversed */
+} erp__post_request;
+
+/**
+ * Checks and posts `n` requests in one transaction, all or none, writing
+ * one id per request. In a batch (n > 1) error fields are prefixed with
+ * "entries[i]." naming the request at fault.
+ */
+int erp__post_run(erp_ctx *ctx, erp__post_request *reqs, size_t n, char (*ids)[ERP__UUID_LEN + 1]);
+
+/**
+ * Posts one request, grouped with the concurrent requests of the same
+ * store, tenant and acting user into one transaction (group commit; see
+ * ledger_group.c). The answer — the id, or the error of this request —
+ * is the same as erp__post_run() of it alone would give, and it comes once
+ * the transaction holding the entry has committed.
+ */
+int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LEN + 1]);
+
 /**
  * Posts entries inside the caller's transaction (stock valuation): the
  * same checks and writes as erp_journal_post_batch(), all or none with the

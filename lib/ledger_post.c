@@ -30,14 +30,6 @@
 #define MAX_LINES 10000
 #define MAX_BATCH 100000
 
-/* One request: the caller's entry, plus amount texts when it came as JSON. */
-typedef struct {
-	const erp_journal_entry *entry;
-	const char *const *debit_text;   /* per line, or NULL (typed amounts) */
-	const char *const *credit_text;
-	const char *reversal_of;         /* "" or the entry being reversed */
-} post_request;
-
 typedef struct {
 	char id[ERP__UUID_LEN + 1];
 	char currency[4];               /* "" when the account takes any */
@@ -53,7 +45,7 @@ typedef struct {
 
 typedef struct {
 	erp_ctx *ctx;
-	post_request *reqs;
+	erp__post_request *reqs;
 	size_t n;
 	char (*ids)[ERP__UUID_LEN + 1];  /* out: one id per request */
 	/* per attempt */
@@ -290,7 +282,7 @@ typedef struct {
 static int resolve_entry(erp__tx *tx, post_job *job, size_t i, erp__scales *sc)
 {
 	const char *tenant = job->ctx->tenant_id;
-	const post_request *r = &job->reqs[i];
+	const erp__post_request *r = &job->reqs[i];
 	const erp_journal_entry *e = r->entry;
 	erp__ledger_entry *out = &job->entries[i];
 	char f[96], rest[64];
@@ -672,7 +664,7 @@ static int post_body(erp__tx *tx, void *payload)
 }
 
 /* Runs a posting job and writes the ids out (one id, or a JSON array for a batch). */
-static int post_run(erp_ctx *ctx, post_request *reqs, size_t n, char (*ids)[ERP__UUID_LEN + 1])
+int erp__post_run(erp_ctx *ctx, erp__post_request *reqs, size_t n, char (*ids)[ERP__UUID_LEN + 1])
 {
 	post_job job = { ctx, reqs, n, ids, NULL, NULL, NULL, 0, 0, "" };
 	for (size_t i = 0; i < n; i++) {
@@ -689,7 +681,7 @@ static int post_run(erp_ctx *ctx, post_request *reqs, size_t n, char (*ids)[ERP_
 int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
                             char (*ids)[ERP__UUID_LEN + 1])
 {
-	post_request *reqs = calloc(n, sizeof *reqs);
+	erp__post_request *reqs = calloc(n, sizeof *reqs);
 	if (!reqs)
 		return erp__oom();
 	for (size_t i = 0; i < n; i++)
@@ -710,9 +702,9 @@ int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *ent
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
 	if (rc != ERP_OK)
 		return rc;
-	post_request req = { entry, NULL, NULL, NULL };
+	erp__post_request req = { entry, NULL, NULL, NULL };
 	char id[1][ERP__UUID_LEN + 1];
-	rc = post_run(ctx, &req, 1, id);
+	rc = erp__post_grouped(ctx, &req, id[0]);
 	return rc == ERP_OK && out_id ? erp_buf_set(out_id, id[0], ERP__UUID_LEN) : rc;
 }
 
@@ -723,7 +715,7 @@ int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_ent
 		return rc;
 	if (!entries || count < 1 || count > MAX_BATCH)
 		return erp__error(ERP_EINVALID, "financial.entry", "entries", "a batch has 1 to %d entries", MAX_BATCH);
-	post_request *reqs = calloc(count, sizeof *reqs);
+	erp__post_request *reqs = calloc(count, sizeof *reqs);
 	char (*ids)[ERP__UUID_LEN + 1] = calloc(count, sizeof *ids);
 	if (!reqs || !ids) {
 		free(reqs);
@@ -732,7 +724,7 @@ int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_ent
 	}
 	for (size_t i = 0; i < count; i++)
 		reqs[i].entry = &entries[i];
-	rc = post_run(ctx, reqs, count, ids);
+	rc = erp__post_run(ctx, reqs, count, ids);
 	if (rc == ERP_OK && out_ids)
 		rc = erp__ids_json(out_ids, (const char (*)[37])ids, count);
 	free(reqs);
@@ -860,9 +852,9 @@ int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	}
 	e.lines = lines;
 	e.line_count = n;
-	post_request req = { &e, debits, credits, NULL };
+	erp__post_request req = { &e, debits, credits, NULL };
 	char id[1][ERP__UUID_LEN + 1];
-	rc = post_run(ctx, &req, 1, id);
+	rc = erp__post_grouped(ctx, &req, id[0]);
 	if (rc == ERP_OK && out)
 		rc = erp_journal_get(out, ctx, id[0]);
 out:
@@ -998,7 +990,7 @@ static int reverse_body(erp__tx *tx, void *payload)
 	mirror.lines = job->lines;
 	mirror.line_count = n;
 	job->entry = mirror;
-	post_request req = { &job->entry, NULL, NULL, job->entry_id };
+	erp__post_request req = { &job->entry, NULL, NULL, job->entry_id };
 	char ids[1][ERP__UUID_LEN + 1];
 	post_job post = { job->ctx, &req, 1, ids, NULL, NULL, NULL, 0, 0, "" };
 	rc = check_request(&post, 0);

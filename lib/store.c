@@ -4,6 +4,7 @@
 #include "db.h"
 #include "error.h"
 #include "json_out.h"
+#include "ledger_group.h"
 #include "ledger_verify.h"
 #include "stock_verify.h"
 #include "migrate.h"
@@ -131,6 +132,11 @@ int erp_store_open(erp_store **out, const char *url, const erp_store_options *op
 		return erp__oom();
 	}
 	atomic_init(&store->cache_failures, 0);
+	if (!(store->posts = erp__post_group_new())) {
+		pthread_mutex_destroy(&store->lock);
+		free(store);
+		return erp__oom();
+	}
 	if ((rc = options_fill(&store->opts, opts)) != ERP_OK ||
 	    (rc = open_storage(&store->storage, url, &store->opts)) != ERP_OK ||
 	    (rc = open_cache(&store->cache, store->opts.cache_url, &store->opts)) != ERP_OK ||
@@ -154,6 +160,7 @@ void erp_store_close(erp_store *store)
 	if (store->storage)
 		store->storage->close(store->storage);
 	pthread_mutex_destroy(&store->lock);
+	erp__post_group_free(store->posts);
 	sodium_memzero(store->dummy_hash, sizeof store->dummy_hash);
 	free(store);
 }

@@ -25,6 +25,7 @@ struct erp_store {
 	char cache_error[256];     /* the last cache failure's message */
 	bool dummy_ready;          /* dummy_hash has been made */
 	char dummy_hash[ERP__PASSWORD_HASH_CAP]; /* verified against for unknown users */
+	struct erp__post_group *posts; /* group commit of single postings (ledger_group.c) */
 };
 
 #endif

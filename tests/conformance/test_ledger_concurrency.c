@@ -240,12 +240,128 @@ static void test_ledger__racing_reversals_of_one_entry_reverse_it_once(void **st
 	lt_books_close(&b);
 }
 
+/*
+ * Group commit: posters of one tenant and user share transactions, so a
+ * refused entry must not take its neighbours down, and each poster must
+ * get its own answer (code and field as a lone post would name them).
+ * Threads post a mix: good entries, unbalanced ones, ones in the closed
+ * period, ones on an unknown account, and duplicates of an idempotency key.
+ */
+typedef struct {
+	lt_books *b;
+	const char *cash, *sales;
+	int index, posts;
+	int ok, unbalanced, locked, unknown, replayed, wrong;
+	int64_t cash_delta;
+	char message[300];
+} mixed_poster;
+
+static void *post_mixed(void *arg)
+{
+	mixed_poster *p = arg;
+	erp_ctx *ctx = NULL;
+	if (erp_ctx_new(&ctx, p->b->store, p->b->tenant, "group-commit", ERP_ROLE_READWRITE) != ERP_OK) {
+		p->wrong = p->posts;
+		return NULL;
+	}
+	for (int k = 0; k < p->posts; k++) {
+		int kind = (p->index + k) % 5;
+		int64_t amount = 100 + p->index * 1000 + k;
+		erp_journal_line l[2] = { lt_dr(p->cash, amount), lt_cr(p->sales, amount) };
+		if (kind == 1)
+			l[1].credit = amount + 1;
+		if (kind == 3)
+			l[1].account_id = "01900000-0000-7000-8000-0000000000aa";
+		erp_journal_entry e = lt_entry(p->b, kind == 2 ? "2020-01-15" : "2026-06-01", l, 2);
+		char key[64];
+		if (kind == 4) {
+			snprintf(key, sizeof key, "shared-%d", k); /* every thread posts the same request under this key */
+			l[0].debit = l[1].credit = 777;
+			e.idempotency_key = key;
+		}
+		erp_buf id = ERP_BUF_INIT;
+		int rc = erp_journal_post(&id, ctx, &e);
+		const erp_error *err = erp_error_last();
+		const char *field = err->field ? err->field : "";
+		if (kind == 0 && rc == ERP_OK) {
+			p->ok++;
+			p->cash_delta += amount;
+		} else if (kind == 1 && rc == ERP_EUNBALANCED) {
+			p->unbalanced++;
+		} else if (kind == 2 && rc == ERP_ELOCKED && strcmp(field, "date") == 0) {
+			p->locked++;
+		} else if (kind == 3 && rc == ERP_ENOTFOUND && strcmp(field, "lines[1].account_id") == 0) {
+			p->unknown++;
+		} else if (kind == 4 && rc == ERP_OK && id.size == 36) {
+			p->replayed++;
+		} else {
+			if (!p->wrong)
+				snprintf(p->message, sizeof p->message, "kind %d: %s field=%s: %s", kind, erp_error_name(rc), field,
+				         err->message);
+			p->wrong++;
+		}
+		erp_buf_dispose(&id);
+	}
+	erp_ctx_free(ctx);
+	return NULL;
+}
+
+static void test_ledger__grouped_posters_each_get_their_own_answer(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books b;
+	lt_books_open(&b, f->store);
+	char cash[37], sales[37];
+	lt_account(cash, &b, "1000", NULL, true);
+	lt_account(sales, &b, "4000", NULL, true);
+	assert_erp_ok(erp_ledger_set_lock_date(b.admin, "2020-12-31"));
+	enum { N = 8 };
+	const int posts = erp_test_under_valgrind() ? 10 : 50;
+	pthread_t threads[N];
+	mixed_poster p[N];
+	for (int t = 0; t < N; t++) {
+		memset(&p[t], 0, sizeof p[t]);
+		p[t].b = &b;
+		p[t].cash = cash;
+		p[t].sales = sales;
+		p[t].index = t;
+		p[t].posts = posts;
+		assert_int_equal(pthread_create(&threads[t], NULL, post_mixed, &p[t]), 0);
+	}
+	int64_t cash_expected = 0;
+	int ok = 0, keyed = 0;
+	for (int t = 0; t < N; t++) {
+		pthread_join(threads[t], NULL);
+		if (p[t].wrong)
+			print_error("thread %d: %d wrong answers, first: %s\n", t, p[t].wrong, p[t].message);
+		assert_int_equal(p[t].wrong, 0);
+		assert_int_equal(p[t].ok + p[t].unbalanced + p[t].locked + p[t].unknown + p[t].replayed, posts);
+		cash_expected += p[t].cash_delta;
+		ok += p[t].ok;
+		keyed += p[t].replayed;
+	}
+	/* every good entry once, each shared key once */
+	int64_t keys = 0;
+	for (int k = 0; k < posts; k++)
+		for (int t = 0; t < N; t++)
+			if ((t + k) % 5 == 4) {
+				keys++;
+				break;
+			}
+	assert_int_equal(erp_test_count(f->store, b.tenant, "{financial.entries}"), ok + keys);
+	assert_int_equal(lt_balance(&b, cash, "USD", NULL, 2).balance, cash_expected + 777 * keys);
+	(void)keyed;
+	lt_assert_verifies_at(f->store, __FILE__, __LINE__);
+	lt_books_close(&b);
+}
+
 int erp_conformance_ledger_concurrency(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ledger__concurrent_posters_on_shared_accounts_end_exact),
 		cmocka_unit_test(test_ledger__racing_posts_with_one_idempotency_key_write_one_entry),
 		cmocka_unit_test(test_ledger__racing_reversals_of_one_entry_reverse_it_once),
+		cmocka_unit_test(test_ledger__grouped_posters_each_get_their_own_answer),
 	};
 	return cmocka_run_group_tests_name("ledger_concurrency", tests, erp_conformance_fresh_setup,
 	                                   erp_conformance_fresh_teardown);
