@@ -764,6 +764,107 @@ static int json_amount(const char **out, json_t *line, const char *key, const ch
 	return ERP_OK;
 }
 
+/* An entry read from JSON: the typed entry, its lines and their amount texts. */
+typedef struct {
+	erp_journal_entry e;
+	erp_journal_line *lines;
+	const char **debits, **credits;
+} json_entry;
+
+static void json_entry_free(json_entry *je)
+{
+	free(je->lines);
+	free(je->debits);
+	free(je->credits);
+	memset(je, 0, sizeof *je);
+}
+
+/*
+ * Reads one entry object into `je` (strings borrowed from `root`). Fields
+ * are named with `prefix` ("" or "entries[3].").
+ */
+static int json_entry_read(json_entry *je, json_t *root, const char *prefix)
+{
+	static const char *const keys[] = { "journal_id", "date", "reference", "memo", "idempotency_key", "lines", NULL };
+	static const char *const line_keys[] = { "account_id", "debit", "credit", "currency", "partner_id", "analytic_account_id", "memo", NULL };
+	erp_journal_entry init = ERP_JOURNAL_ENTRY_INIT;
+	memset(je, 0, sizeof *je);
+	je->e = init;
+	char fld[96];
+	int rc;
+	if (!json_is_object(root)) {
+		/* "entries[3]" for a batch's entry, "json" for a lone one */
+		snprintf(fld, sizeof fld, "%.*s", prefix[0] ? (int)strlen(prefix) - 1 : 4, prefix[0] ? prefix : "json");
+		return erp__error(ERP_EINVALID, "financial.entry", fld, "an entry is a JSON object");
+	}
+	const char *key;
+	json_t *v;
+	json_object_foreach(root, key, v) {
+		bool known = false;
+		for (const char *const *k = keys; *k && !known; k++)
+			known = strcmp(*k, key) == 0;
+		if (!known) {
+			snprintf(fld, sizeof fld, "%s%.60s", prefix, key);
+			return erp__error(ERP_EINVALID, "financial.entry", fld, "an entry has no field '%.60s'", key);
+		}
+	}
+	static const char *const texts[] = { "journal_id", "date", "reference", "memo", "idempotency_key" };
+	const char **tdst[] = { &je->e.journal_id, &je->e.date, &je->e.reference, &je->e.memo, &je->e.idempotency_key };
+	for (int x = 0; x < 5; x++) {
+		snprintf(fld, sizeof fld, "%s%s", prefix, texts[x]);
+		if ((rc = json_text(tdst[x], root, texts[x], fld, x == 0)) != ERP_OK)
+			return rc;
+	}
+	json_t *jlines = json_object_get(root, "lines");
+	if (!json_is_array(jlines)) {
+		snprintf(fld, sizeof fld, "%slines", prefix);
+		return erp__error(ERP_EINVALID, "financial.entry", fld, "lines must be an array of 2 or more lines");
+	}
+	size_t n = json_array_size(jlines);
+	je->lines = calloc(n + 1, sizeof *je->lines);
+	je->debits = calloc(n + 1, sizeof *je->debits);
+	je->credits = calloc(n + 1, sizeof *je->credits);
+	if (!je->lines || !je->debits || !je->credits)
+		return erp__oom();
+	for (size_t k = 0; k < n; k++) {
+		json_t *l = json_array_get(jlines, k);
+		if (!json_is_object(l)) {
+			snprintf(fld, sizeof fld, "%slines[%zu]", prefix, k);
+			return erp__error(ERP_EINVALID, "financial.entry", fld, "a line is a JSON object");
+		}
+		json_object_foreach(l, key, v) {
+			bool known = false;
+			for (const char *const *kk = line_keys; *kk && !known; kk++)
+				known = strcmp(*kk, key) == 0;
+			if (!known) {
+				snprintf(fld, sizeof fld, "%slines[%zu].%.30s", prefix, k, key);
+				return erp__error(ERP_EINVALID, "financial.entry", fld, "a line has no field '%.30s'", key);
+			}
+		}
+		const char *names[] = { "account_id", "currency", "partner_id", "analytic_account_id", "memo" };
+		const char **dst[] = { &je->lines[k].account_id, &je->lines[k].currency, &je->lines[k].partner_id,
+		                       &je->lines[k].analytic_account_id, &je->lines[k].memo };
+		for (int x = 0; x < 5; x++) {
+			snprintf(fld, sizeof fld, "%slines[%zu].%s", prefix, k, names[x]);
+			if ((rc = json_text(dst[x], l, names[x], fld, false)) != ERP_OK)
+				return rc;
+		}
+		snprintf(fld, sizeof fld, "%slines[%zu].debit", prefix, k);
+		if ((rc = json_amount(&je->debits[k], l, "debit", fld)) != ERP_OK)
+			return rc;
+		snprintf(fld, sizeof fld, "%slines[%zu].credit", prefix, k);
+		if ((rc = json_amount(&je->credits[k], l, "credit", fld)) != ERP_OK)
+			return rc;
+		if (!je->debits[k] && !je->credits[k]) {
+			snprintf(fld, sizeof fld, "%slines[%zu].debit", prefix, k);
+			return erp__error(ERP_EINVALID, "financial.entry", fld, "a line has a debit or a credit");
+		}
+	}
+	je->e.lines = je->lines;
+	je->e.line_count = n;
+	return ERP_OK;
+}
+
 int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
@@ -773,94 +874,57 @@ int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	json_t *root = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
 	if (!root)
 		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
-	erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
-	erp_journal_line *lines = NULL;
-	const char **debits = NULL, **credits = NULL;
-	static const char *const keys[] = { "journal_id", "date", "reference", "memo", "idempotency_key", "lines", NULL };
-	static const char *const line_keys[] = { "account_id", "debit", "credit", "currency", "partner_id", "analytic_account_id", "memo", NULL };
-	json_t *jlines = json_object_get(root, "lines");
-	if (!json_is_object(root)) {
-		rc = erp__error(ERP_EINVALID, "financial.entry", "json", "an entry is a JSON object");
-		goto out;
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(root, key, v) {
-		bool known = false;
-		for (const char *const *k = keys; *k && !known; k++)
-			known = strcmp(*k, key) == 0;
-		if (!known) {
-			rc = erp__error(ERP_EINVALID, "financial.entry", key, "an entry has no field '%.60s'", key);
-			goto out;
-		}
-	}
-	if ((rc = json_text(&e.journal_id, root, "journal_id", "journal_id", true)) != ERP_OK ||
-	    (rc = json_text(&e.date, root, "date", "date", false)) != ERP_OK ||
-	    (rc = json_text(&e.reference, root, "reference", "reference", false)) != ERP_OK ||
-	    (rc = json_text(&e.memo, root, "memo", "memo", false)) != ERP_OK ||
-	    (rc = json_text(&e.idempotency_key, root, "idempotency_key", "idempotency_key", false)) != ERP_OK)
-		goto out;
-	if (!json_is_array(jlines)) {
-		rc = erp__error(ERP_EINVALID, "financial.entry", "lines", "lines must be an array of 2 or more lines");
-		goto out;
-	}
-	size_t n = json_array_size(jlines);
-	lines = calloc(n + 1, sizeof *lines);
-	debits = calloc(n + 1, sizeof *debits);
-	credits = calloc(n + 1, sizeof *credits);
-	if (!lines || !debits || !credits) {
-		rc = erp__oom();
-		goto out;
-	}
-	for (size_t k = 0; k < n; k++) {
-		json_t *l = json_array_get(jlines, k);
-		char fld[64];
-		if (!json_is_object(l)) {
-			snprintf(fld, sizeof fld, "lines[%zu]", k);
-			rc = erp__error(ERP_EINVALID, "financial.entry", fld, "a line is a JSON object");
-			goto out;
-		}
-		json_object_foreach(l, key, v) {
-			bool known = false;
-			for (const char *const *kk = line_keys; *kk && !known; kk++)
-				known = strcmp(*kk, key) == 0;
-			if (!known) {
-				snprintf(fld, sizeof fld, "lines[%zu].%.30s", k, key);
-				rc = erp__error(ERP_EINVALID, "financial.entry", fld, "a line has no field '%.30s'", key);
-				goto out;
-			}
-		}
-		const char *names[] = { "account_id", "currency", "partner_id", "analytic_account_id", "memo" };
-		const char **dst[] = { &lines[k].account_id, &lines[k].currency, &lines[k].partner_id,
-		                       &lines[k].analytic_account_id, &lines[k].memo };
-		for (int x = 0; x < 5; x++) {
-			snprintf(fld, sizeof fld, "lines[%zu].%s", k, names[x]);
-			if ((rc = json_text(dst[x], l, names[x], fld, false)) != ERP_OK)
-				goto out;
-		}
-		snprintf(fld, sizeof fld, "lines[%zu].debit", k);
-		if ((rc = json_amount(&debits[k], l, "debit", fld)) != ERP_OK)
-			goto out;
-		snprintf(fld, sizeof fld, "lines[%zu].credit", k);
-		if ((rc = json_amount(&credits[k], l, "credit", fld)) != ERP_OK)
-			goto out;
-		if (!debits[k] && !credits[k]) {
-			snprintf(fld, sizeof fld, "lines[%zu].debit", k);
-			rc = erp__error(ERP_EINVALID, "financial.entry", fld, "a line has a debit or a credit");
-			goto out;
-		}
-	}
-	e.lines = lines;
-	e.line_count = n;
-	erp__post_request req = { &e, debits, credits, NULL };
+	json_entry je;
+	rc = json_entry_read(&je, root, "");
 	char id[1][ERP__UUID_LEN + 1];
-	rc = erp__post_grouped(ctx, &req, id[0]);
+	if (rc == ERP_OK) {
+		erp__post_request req = { &je.e, je.debits, je.credits, NULL };
+		rc = erp__post_grouped(ctx, &req, id[0]);
+	}
 	if (rc == ERP_OK && out)
 		rc = erp_journal_get(out, ctx, id[0]);
-out:
-	free(lines);
-	free(debits);
-	free(credits);
+	json_entry_free(&je);
+	json_decref(root);
+	return rc;
+}
+
+int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json)
+{
+	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
+	if (rc != ERP_OK)
+		return rc;
+	json_error_t jerr;
+	json_t *root = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!root)
+		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
+	size_t n = json_array_size(root);
+	if (!json_is_array(root) || n < 1 || n > MAX_BATCH) {
+		json_decref(root);
+		return erp__error(ERP_EINVALID, "financial.entry", "entries", "a batch is a JSON array of 1 to %d entries", MAX_BATCH);
+	}
+	json_entry *je = calloc(n, sizeof *je);
+	erp__post_request *reqs = calloc(n, sizeof *reqs);
+	char (*ids)[ERP__UUID_LEN + 1] = calloc(n, sizeof *ids);
+	rc = je && reqs && ids ? ERP_OK : erp__oom();
+	for (size_t i = 0; rc == ERP_OK && i < n; i++) {
+		char prefix[32];
+		/* a batch of one names its fields as a lone entry does, like erp_journal_post_batch */
+		if (n > 1)
+			snprintf(prefix, sizeof prefix, "entries[%zu].", i);
+		else
+			prefix[0] = '\0';
+		rc = json_entry_read(&je[i], json_array_get(root, i), prefix);
+		reqs[i] = (erp__post_request){ &je[i].e, je[i].debits, je[i].credits, NULL };
+	}
+	if (rc == ERP_OK)
+		rc = erp__post_run(ctx, reqs, n, ids);
+	if (rc == ERP_OK && out_ids)
+		rc = erp__ids_json(out_ids, (const char (*)[37])ids, n);
+	for (size_t i = 0; je && i < n; i++)
+		json_entry_free(&je[i]);
+	free(je);
+	free(reqs);
+	free(ids);
 	json_decref(root);
 	return rc;
 }

@@ -115,6 +115,17 @@ ERP_EXTERN int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *jso
 ERP_EXTERN int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_entry *entries, size_t count);
 
 /**
+ * Posts a batch given as a JSON array of entries in the form of
+ * erp_journal_post_json(), all or none.
+ *
+ * @param out_ids receives a JSON array of the entries' ids; may be NULL.
+ * @param json    `[{"journal_id":...,"lines":[...]}, ...]`, 1 to 100000 entries.
+ * @return as erp_journal_post_batch(); fields are named "entries[3].lines[1].debit"
+ *         (a batch of one names them as a lone entry).
+ */
+ERP_EXTERN int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+
+/**
  * Reverses a posted entry: posts its mirror (debits and credits swapped),
  * linked to it. An entry is reversed at most once.
  *

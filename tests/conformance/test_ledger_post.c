@@ -324,6 +324,48 @@ static void test_ledger__every_role_reads_the_ledger(void **state)
 	lt_books_close(&b);
 }
 
+/* A JSON batch of two entries; the second's debit is `debit` (its credit is 2.50). */
+static void two_entries(char *out, size_t cap, const lt_books *b, const char *dr, const char *cr, const char *debit)
+{
+	snprintf(out, cap,
+	         "[{\"journal_id\":\"%s\",\"date\":\"2026-05-01\",\"lines\":["
+	         "{\"account_id\":\"%s\",\"debit\":\"10.00\"},{\"account_id\":\"%s\",\"credit\":\"10.00\"}]},"
+	         "{\"journal_id\":\"%s\",\"date\":\"2026-05-02\",\"lines\":["
+	         "{\"account_id\":\"%s\",\"debit\":\"%s\"},{\"account_id\":\"%s\",\"credit\":\"2.50\"}]}]",
+	         b->journal, dr, cr, b->journal, dr, debit, cr);
+}
+
+static void test_ledger__batch_json_posts_all_or_none_naming_the_entry(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books b;
+	lt_books_open(&b, f->store);
+	char cash[37], sales[37];
+	lt_account(cash, &b, "1000", NULL, true);
+	lt_account(sales, &b, "4000", NULL, true);
+	char json[1200];
+	/* the second entry has too many decimals: nothing is posted, the field names it */
+	two_entries(json, sizeof json, &b, cash, sales, "2.505");
+	lt_state before = lt_state_of(&b);
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, json), ERP_EINVALID, "entries[1].lines[0].debit");
+	assert_int_equal(out.size, 0);
+	lt_assert_unchanged_at(&b, &before, __FILE__, __LINE__);
+	lt_state_free(&before);
+	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "{\"not\":\"an array\"}"), ERP_EINVALID, "entries");
+	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "[1]"), ERP_EINVALID, "json");
+	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "[1, 2]"), ERP_EINVALID, "entries[0]");
+	/* corrected, both are posted in order */
+	two_entries(json, sizeof json, &b, cash, sales, "2.50");
+	assert_erp_ok(erp_journal_post_batch_json(&out, b.rw, json));
+	json_t *ids = lt_json(out.ptr);
+	assert_int_equal(json_array_size(ids), 2);
+	json_decref(ids);
+	erp_buf_dispose(&out);
+	assert_int_equal(lt_balance(&b, cash, "USD", NULL, 2).balance, 1250);
+	lt_books_close(&b);
+}
+
 int erp_conformance_ledger_post(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +377,7 @@ int erp_conformance_ledger_post(void)
 		cmocka_unit_test(test_ledger__batch_posts_every_entry_in_order_with_consecutive_seq),
 		cmocka_unit_test(test_ledger__entries_and_balances_of_another_tenant_are_not_found),
 		cmocka_unit_test(test_ledger__every_role_reads_the_ledger),
+		cmocka_unit_test(test_ledger__batch_json_posts_all_or_none_naming_the_entry),
 	};
 	return cmocka_run_group_tests_name("ledger_post", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
 }

@@ -453,6 +453,23 @@ static int journal_post_json_garbage(rm_fix *f)
 	return erp_journal_post_json(&f->out, f->actor, "{\"journal_id\": not JSON");
 }
 
+static int journal_post_batch_json(rm_fix *f)
+{
+	char json[800];
+	snprintf(json, sizeof json,
+	         "[{\"journal_id\":\"%s\",\"date\":\"2026-03-03\",\"lines\":["
+	         "{\"account_id\":\"%s\",\"debit\":\"1.00\"},{\"account_id\":\"%s\",\"credit\":\"1.00\"}]},"
+	         "{\"journal_id\":\"%s\",\"date\":\"2026-03-04\",\"lines\":["
+	         "{\"account_id\":\"%s\",\"debit\":\"2.00\"},{\"account_id\":\"%s\",\"credit\":\"2.00\"}]}]",
+	         f->journal, f->cash, f->revenue, f->journal, f->cash, f->revenue);
+	return erp_journal_post_batch_json(&f->out, f->actor, json);
+}
+
+static int journal_post_batch_json_garbage(rm_fix *f)
+{
+	return erp_journal_post_batch_json(&f->out, f->actor, "[]");
+}
+
 static int journal_post_batch(rm_fix *f)
 {
 	erp_journal_line l[2] = {
@@ -907,6 +924,7 @@ static const rm_row rows[] = {
 	{ "erp_journal_post",                              RW,    NULL,              journal_post,         journal_post_garbage,        posted_one },
 	{ "erp_journal_post_json",                         RW,    NULL,              journal_post_json,    journal_post_json_garbage,   posted_one },
 	{ "erp_journal_post_batch",                        RW,    NULL,              journal_post_batch,   journal_post_batch_garbage,  posted_two },
+	{ "erp_journal_post_batch_json",                   RW,    NULL,              journal_post_batch_json, journal_post_batch_json_garbage, posted_two },
 	{ "erp_journal_reverse",                           RW,    NULL,              journal_reverse,      journal_reverse_garbage,     posted_one },
 	{ "erp_ledger_set_lock_date(date)",                ADMIN, NULL,              lock_date_set,        lock_date_garbage,           lock_date_is_set },
 	{ "erp_ledger_set_lock_date(NULL)",                ADMIN, lock_date_prepare, lock_date_remove,     lock_date_garbage,           lock_date_is_removed },
