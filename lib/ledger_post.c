@@ -41,6 +41,7 @@ typedef struct {
 	char currency[4];
 	char date[11];
 	int64_t debit, credit;
+	size_t entry, line; /* where it came from, to name a refused line */
 } balance_delta;
 
 typedef struct {
@@ -445,7 +446,65 @@ static int compare_delta(const void *a, const void *b)
 	return c;
 }
 
-static int write_balances(erp__db_batch *batch, post_job *job)
+/*
+ * Refuses the deltas d[from..to) (one account, currency and day) when that
+ * day's debits or credits would pass INT64_MAX, the most a daily balance
+ * holds (sums over days are read 128-bit wide and may pass it).
+ */
+static int check_day_totals(erp__tx *tx, const post_job *job, const balance_delta *d, size_t from, size_t to)
+{
+	__int128 add[2] = { 0, 0 };
+	size_t first[2] = { to, to };
+	for (size_t j = from; j < to; j++) {
+		const int64_t amount[2] = { d[j].debit, d[j].credit };
+		for (int side = 0; side < 2; side++) {
+			add[side] += amount[side];
+			if (amount[side] && (first[side] == to || d[j].entry < d[first[side]].entry ||
+			                     (d[j].entry == d[first[side]].entry && d[j].line < d[first[side]].line)))
+				first[side] = j;
+		}
+	}
+	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(d[from].account_id), erp__v_text(d[from].currency),
+		          erp__v_text(d[from].date) };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx,
+	                       "SELECT debit, credit FROM {financial.balances} "
+	                       "WHERE tenant_id = $1 AND account_id = $2 AND currency = $3 AND date = $4",
+	                       p, 4);
+	if (rc != ERP_OK)
+		return rc;
+	__int128 have[2] = { 0, 0 };
+	if ((rc = erp__db_next(tx, rows)) == 1) {
+		have[0] = erp__db_int(tx, rows, 0);
+		have[1] = erp__db_int(tx, rows, 1);
+		rc = ERP_OK;
+	}
+	erp__db_close(tx, rows);
+	if (rc != ERP_OK)
+		return rc;
+	for (int side = 0; side < 2; side++) {
+		if (have[side] + add[side] <= INT64_MAX)
+			continue;
+		const balance_delta *at = &d[first[side]];
+		char rest[64], f[96];
+		snprintf(rest, sizeof rest, "lines[%zu].%s", at->line, side ? "credit" : "debit");
+		field_name(f, sizeof f, job, at->entry, rest);
+		return erp__error(ERP_EINVALID, "financial.entry", f,
+		                  "the %ss of account %s in %s on %s would add up to more than %lld minor units, the most one "
+		                  "day's balance can hold",
+		                  side ? "credit" : "debit", at->account_id, at->currency, at->date, (long long)INT64_MAX);
+	}
+	return ERP_OK;
+}
+
+/*
+ * Adds the job's lines to the daily balances, in a fixed order. A day's
+ * debits and credits stay within INT64_MAX: the tenant's posted_total (the
+ * sum of every debit ever posted, kept at INT64_MAX once it would pass it)
+ * bounds them all, so the days' rows are read only when that bound would
+ * pass INT64_MAX. `posted_total` is updated.
+ */
+static int write_balances(erp__db_batch *batch, erp__tx *tx, post_job *job, int64_t *posted_total)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < job->n; i++)
@@ -455,6 +514,8 @@ static int write_balances(erp__db_batch *batch, post_job *job)
 	if (!d)
 		return erp__oom();
 	size_t n = 0;
+	int64_t debits = 0;
+	bool bounded = true;
 	for (size_t i = 0; i < job->n; i++) {
 		if (job->replay[i])
 			continue;
@@ -465,28 +526,37 @@ static int write_balances(erp__db_batch *batch, post_job *job)
 			memcpy(d[n].date, e->date, 11);
 			d[n].debit = e->lines[k].debit;
 			d[n].credit = e->lines[k].credit;
+			d[n].entry = i;
+			d[n].line = k;
+			bounded &= !__builtin_add_overflow(debits, d[n].debit, &debits);
 			n++;
 		}
 	}
+	bounded &= !__builtin_add_overflow(*posted_total, debits, posted_total);
+	if (!bounded)
+		*posted_total = INT64_MAX;
 	/* One fixed order for every poster: no deadlocks between them. */
 	qsort(d, n, sizeof *d, compare_delta);
 	int rc = ERP_OK;
 	for (size_t i = 0; rc == ERP_OK && i < n;) {
 		size_t j = i + 1;
 		int64_t debit = d[i].debit, credit = d[i].credit;
-		while (j < n && compare_delta(&d[i], &d[j]) == 0) {
-			if (__builtin_add_overflow(debit, d[j].debit, &debit) || __builtin_add_overflow(credit, d[j].credit, &credit))
-				rc = erp__error(ERP_EINVALID, "financial.entry", "lines", "the amounts of the batch add up beyond what can be kept");
+		while (j < n && compare_delta(&d[i], &d[j]) == 0)
 			j++;
+		if (!bounded && (rc = check_day_totals(tx, job, d, i, j)) != ERP_OK)
+			break;
+		/* Within INT64_MAX now (checked above, or bounded by posted_total). */
+		for (size_t k = i + 1; k < j; k++) {
+			debit += d[k].debit;
+			credit += d[k].credit;
 		}
 		erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(d[i].account_id), erp__v_text(d[i].currency),
 		                  erp__v_text(d[i].date), erp__v_int(debit), erp__v_int(credit) };
-		if (rc == ERP_OK)
-			rc = erp__db_batch_add(batch,
-			                       "INSERT INTO {financial.balances} AS b (tenant_id, account_id, currency, date, debit, credit) "
-			                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_id, currency, date) "
-			                       "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
-			                       p, 6);
+		rc = erp__db_batch_add(batch,
+		                       "INSERT INTO {financial.balances} AS b (tenant_id, account_id, currency, date, debit, credit) "
+		                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_id, currency, date) "
+		                       "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
+		                       p, 6);
 		i = j;
 	}
 	free(d);
@@ -524,12 +594,13 @@ static int write_entry(erp__db_batch *batch, const char *tenant, const erp__ledg
 }
 
 /* Locks the tenant's ledger state (creating it on first use): chain head and lock date. */
-static int state_lock(erp__tx *tx, const erp_ctx *ctx, int64_t *seq, char hash[ERP__HASH_HEX], char lock_date[11])
+static int state_lock(erp__tx *tx, const erp_ctx *ctx, int64_t *seq, char hash[ERP__HASH_HEX], char lock_date[11],
+                      int64_t *posted_total)
 {
 	for (int attempt = 0; attempt < 2; attempt++) {
 		erp_value p[] = { erp__v_text(ctx->tenant_id) };
 		erp_storage_rows *rows;
-		int rc = erp__db_query(&rows, tx, "SELECT last_seq, last_hash, lock_date FROM {financial.ledger_state} "
+		int rc = erp__db_query(&rows, tx, "SELECT last_seq, last_hash, lock_date, posted_total FROM {financial.ledger_state} "
 		                                  "WHERE tenant_id = $1{for_update}", p, 1);
 		if (rc != ERP_OK)
 			return rc;
@@ -538,6 +609,7 @@ static int state_lock(erp__tx *tx, const erp_ctx *ctx, int64_t *seq, char hash[E
 			char s[3][24];
 			const char *h = erp__db_text(tx, rows, 1, s[1]), *d = erp__db_text(tx, rows, 2, s[2]);
 			*seq = erp__db_int(tx, rows, 0);
+			*posted_total = erp__db_int(tx, rows, 3);
 			snprintf(hash, ERP__HASH_HEX, "%s", h ? h : "");
 			snprintf(lock_date, 11, "%s", d ? d : "");
 		}
@@ -615,13 +687,13 @@ static int post_body(erp__tx *tx, void *payload)
 		rc = resolve_entry(tx, job, i, sc);
 	}
 	/* 4: the chain head and the lock date, under the tenant's ledger lock. */
-	int64_t seq = 0;
+	int64_t seq = 0, posted_total = 0;
 	char head[ERP__HASH_HEX] = "", lock_date[11] = "", now[ERP__TIMESTAMP_LEN + 1];
 	bool wrote = false, keyed = false, reversal = false;
 	erp__db_batch batch;
 	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK)
-		rc = state_lock(tx, job->ctx, &seq, head, lock_date);
+		rc = state_lock(tx, job->ctx, &seq, head, lock_date, &posted_total);
 	erp__now_timestamp(now);
 	for (size_t i = 0; rc == ERP_OK && i < job->n; i++) {
 		if (job->replay[i])
@@ -645,11 +717,12 @@ static int post_body(erp__tx *tx, void *payload)
 	}
 	/* 5: balances in a fixed order, then the chain head; all sent together. */
 	if (rc == ERP_OK && wrote)
-		rc = write_balances(&batch, job);
+		rc = write_balances(&batch, tx, job, &posted_total);
 	if (rc == ERP_OK && wrote) {
-		erp_value p[] = { erp__v_text(tenant), erp__v_int(seq), erp__v_text(head), erp__v_text(now), erp__v_text(job->ctx->user_id) };
+		erp_value p[] = { erp__v_text(tenant), erp__v_int(seq), erp__v_text(head), erp__v_text(now), erp__v_text(job->ctx->user_id),
+			          erp__v_int(posted_total) };
 		rc = erp__db_batch_add(&batch, "UPDATE {financial.ledger_state} SET last_seq = $2, last_hash = $3, updated_at = $4, "
-		                               "updated_by = $5, version = version + 1 WHERE tenant_id = $1", p, 5);
+		                               "updated_by = $5, posted_total = $6, version = version + 1 WHERE tenant_id = $1", p, 6);
 	}
 	if (rc == ERP_OK)
 		rc = erp__db_batch_flush(&batch);

@@ -92,7 +92,7 @@ static int chain_body(erp__tx *tx, void *payload)
 	char *owned[64];
 	size_t nowned = 0, cap = 0;
 	char prev[ERP__HASH_HEX] = "";
-	int64_t expect_seq = 1;
+	int64_t expect_seq = 1, debits = 0; /* debits: their sum, kept at INT64_MAX as posted_total is */
 	char **line_memos = NULL;
 	size_t nmemos = 0;
 	while (rc == ERP_OK) {
@@ -153,6 +153,8 @@ static int chain_body(erp__tx *tx, void *payload)
 		snprintf(l->currency, sizeof l->currency, "%s", (v = erp__db_text(tx, rows, 14, t)) ? v : "");
 		l->debit = erp__db_int(tx, rows, 15);
 		l->credit = erp__db_int(tx, rows, 16);
+		if (__builtin_add_overflow(debits, l->debit, &debits))
+			debits = INT64_MAX;
 		snprintf(l->partner_id, sizeof l->partner_id, "%s", (v = erp__db_text(tx, rows, 17, t)) ? v : "");
 		snprintf(l->analytic_account_id, sizeof l->analytic_account_id, "%s", (v = erp__db_text(tx, rows, 18, t)) ? v : "");
 		l->memo = line_memos[nmemos++] = dup_col(tx, rows, 19);
@@ -165,7 +167,8 @@ static int chain_body(erp__tx *tx, void *payload)
 	if (rc != ERP_OK)
 		return rc;
 	/* The chain head must be the last entry. */
-	rc = erp__db_query(&rows, tx, "SELECT last_seq, last_hash FROM {financial.ledger_state} WHERE tenant_id = $1", p, 1);
+	rc = erp__db_query(&rows, tx, "SELECT last_seq, last_hash, posted_total FROM {financial.ledger_state} WHERE tenant_id = $1",
+	                   p, 1);
 	if (rc != ERP_OK)
 		return rc;
 	int step = erp__db_next(tx, rows);
@@ -175,6 +178,10 @@ static int chain_body(erp__tx *tx, void *payload)
 		if (erp__db_int(tx, rows, 0) != expect_seq - 1 || strcmp(h ? h : "", prev) != 0) {
 			erp__strbuf_printf(job->detail, "tenant %s: the chain head (seq %lld) is not the last entry (seq %lld)",
 			                   job->tenant, (long long)erp__db_int(tx, rows, 0), (long long)(expect_seq - 1));
+			rc = ERP_ERROR;
+		} else if (erp__db_int(tx, rows, 2) != debits) {
+			erp__strbuf_printf(job->detail, "tenant %s: the ledger's posted total is %lld, but its lines' debits add up to %lld",
+			                   job->tenant, (long long)erp__db_int(tx, rows, 2), (long long)debits);
 			rc = ERP_ERROR;
 		}
 	} else if (step == 0 && expect_seq > 1) {

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "ident.h"
 #include "json_out.h"
+#include "tenant_internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,40 +31,8 @@ static json_t *tenant_row_json(erp__tx *tx, erp_storage_rows *rows)
 	                 "version", (json_int_t)erp__db_int(tx, rows, 7));
 }
 
-typedef struct {
-	const char *id;
-	const char *name;
-	const char *currency;
-} tenant_create_job;
-
-static int tenant_create_body(erp__tx *tx, void *payload)
+int erp__tenant_check(const char *name, const char *base_currency)
 {
-	tenant_create_job *job = payload;
-	erp_value name = erp__v_text(job->name);
-	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.tenants} WHERE name = $1", &name, 1);
-	if (rc < 0)
-		return rc;
-	if (rc == 1)
-		return erp__error(ERP_EEXISTS, ENTITY, "name", "a tenant named '%s' exists already", job->name);
-
-	char now[ERP__TIMESTAMP_LEN + 1];
-	erp__now_timestamp(now);
-	erp_value p[] = { erp__v_text(job->id), name, erp__v_text(job->currency), erp__v_text(now), erp__v_text("system") };
-	rc = erp__db_exec(tx,
-	                  "INSERT INTO {auth.tenants} (id, name, base_currency, created_at, created_by, updated_at, updated_by, version) "
-	                  "VALUES ($1, $2, $3, $4, $5, $4, $5, 1)",
-	                  p, 5, NULL);
-	if (rc == ERP_EEXISTS)
-		return erp__error(ERP_EEXISTS, ENTITY, "name", "a tenant named '%s' exists already", job->name);
-	return rc;
-}
-
-int erp_tenant_create(erp_buf *out_id, erp_store *store, const char *name, const char *base_currency)
-{
-	if (!out_id)
-		return erp__invalid("out_id", "out_id is NULL");
-	if (!store)
-		return erp__invalid("store", "store is NULL");
 	if (!name)
 		return erp__error(ERP_EINVALID, ENTITY, "name", "name is required");
 	size_t chars;
@@ -78,12 +47,57 @@ int erp_tenant_create(erp_buf *out_id, erp_store *store, const char *name, const
 	if (erp__currency_exponent(base_currency) < 0)
 		return erp__error(ERP_EINVALID, ENTITY, "base_currency",
 		                  "base_currency '%.16s' is not a known ISO 4217 code (such as USD, EUR, JPY)", base_currency);
+	return ERP_OK;
+}
+
+int erp__tenant_insert(erp__tx *tx, const char *id, const char *name, const char *base_currency)
+{
+	erp_value n = erp__v_text(name);
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.tenants} WHERE name = $1", &n, 1);
+	if (rc < 0)
+		return rc;
+	if (rc == 1)
+		return erp__error(ERP_EEXISTS, ENTITY, "name", "a tenant named '%s' exists already", name);
+
+	char now[ERP__TIMESTAMP_LEN + 1];
+	erp__now_timestamp(now);
+	erp_value p[] = { erp__v_text(id), n, erp__v_text(base_currency), erp__v_text(now), erp__v_text("system") };
+	rc = erp__db_exec(tx,
+	                  "INSERT INTO {auth.tenants} (id, name, base_currency, created_at, created_by, updated_at, updated_by, version) "
+	                  "VALUES ($1, $2, $3, $4, $5, $4, $5, 1)",
+	                  p, 5, NULL);
+	if (rc == ERP_EEXISTS)
+		return erp__error(ERP_EEXISTS, ENTITY, "name", "a tenant named '%s' exists already", name);
+	return rc;
+}
+
+typedef struct {
+	const char *id;
+	const char *name;
+	const char *currency;
+} tenant_create_job;
+
+static int tenant_create_body(erp__tx *tx, void *payload)
+{
+	tenant_create_job *job = payload;
+	return erp__tenant_insert(tx, job->id, job->name, job->currency);
+}
+
+int erp_tenant_create(erp_buf *out_id, erp_store *store, const char *name, const char *base_currency)
+{
+	if (!out_id)
+		return erp__invalid("out_id", "out_id is NULL");
+	if (!store)
+		return erp__invalid("store", "store is NULL");
+	int rc = erp__tenant_check(name, base_currency);
+	if (rc != ERP_OK)
+		return rc;
 
 	char id[ERP__UUID_LEN + 1];
 	erp__uuid_v7(id);
 	tenant_create_job job = { id, name, base_currency };
 	erp_storage_scope scope = { NULL, NULL, 0 };
-	int rc = erp__tx_run(store, ERP_TX_WRITE, &scope, tenant_create_body, &job);
+	rc = erp__tx_run(store, ERP_TX_WRITE, &scope, tenant_create_body, &job);
 	if (rc != ERP_OK)
 		return rc;
 	return erp_buf_set(out_id, id, ERP__UUID_LEN);

@@ -18,6 +18,7 @@
 #include "login_throttle.h"
 #include "password.h"
 #include "session_internal.h"
+#include "tenant_internal.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -275,6 +276,58 @@ int erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role)
 		return rc;
 	add_job job = { ctx, mail, NULL, NULL, role, "" };
 	return add_run(out_id, &job);
+}
+
+/* A new tenant and its first admin, in one transaction. */
+typedef struct {
+	const char *name, *currency;
+	add_job add;
+} signup_job;
+
+static int signup_body(erp__tx *tx, void *payload)
+{
+	signup_job *job = payload;
+	int rc = erp__tenant_insert(tx, job->add.ctx->tenant_id, job->name, job->currency);
+	return rc == ERP_OK ? add_body(tx, &job->add) : rc;
+}
+
+int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store, const char *name,
+                                 const char *base_currency, const char *email, const char *display_name,
+                                 const char *password)
+{
+	if (!out_tenant_id)
+		return erp__invalid("out_tenant_id", "out_tenant_id is NULL");
+	if (!store)
+		return erp__invalid("store", "store is NULL");
+	int rc = erp__tenant_check(name, base_currency);
+	char mail[ERP__EMAIL_MAX + 1];
+	size_t chars = 0;
+	if (!display_name)
+		display_name = "";
+	if (rc == ERP_OK)
+		rc = check_email(mail, email);
+	if (rc != ERP_OK)
+		return rc;
+	if (!erp__utf8_check(display_name, strlen(display_name), false, &chars) || chars > DISPLAY_NAME_MAX)
+		return erp__invalid("display_name", "display_name must be up to %d characters of UTF-8 without control characters",
+		                    DISPLAY_NAME_MAX);
+	if ((rc = erp__password_check(password, "password")) != ERP_OK)
+		return rc;
+	char hash[ERP__PASSWORD_HASH_CAP];
+	if ((rc = erp__password_hash(hash, store, password)) != ERP_OK)
+		return rc;
+
+	/* The work runs as the new tenant's "system" admin (user_scope). */
+	erp_ctx system = { .store = store, .user_id = (char *)"system", .role = ERP_ROLE_ADMIN };
+	erp__uuid_v7(system.tenant_id);
+	snprintf(system.base_currency, sizeof system.base_currency, "%s", base_currency);
+	signup_job job = { name, base_currency, { &system, mail, display_name, hash, ERP_ROLE_ADMIN, "" } };
+	erp_storage_scope scope = user_scope(&system);
+	if ((rc = erp__tx_run(store, ERP_TX_WRITE, &scope, signup_body, &job)) != ERP_OK)
+		return rc;
+	if (out_user_id && (rc = erp_buf_set(out_user_id, job.add.user_id, strlen(job.add.user_id))) != ERP_OK)
+		return rc;
+	return erp_buf_set(out_tenant_id, system.tenant_id, ERP__UUID_LEN);
 }
 
 /* ---- changing a membership ----------------------------------------------------- */

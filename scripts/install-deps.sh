@@ -26,6 +26,9 @@ PACKAGES=(
 	swig python3 python3-dev
 	# used by scripts/ and the tests: curl, ps/pkill (procps), ss (iproute2)
 	curl procps iproute2
+	# the server's HTTP benchmark (scripts/bench-http.sh); python3 above runs
+	# the server tests (tests/server)
+	wrk
 )
 
 # Node.js for the Node binding. Only when no `node` exists: machines that

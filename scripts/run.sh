@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's main-job command: installs what is needed, builds, and runs
-# the main job on the embedded SQLite default. Today the main job is the
-# quickstart example; it writes run/quickstart.db at the top of the
-# repository (each run adds a tenant to it).
+# the main job on the embedded SQLite default: erp-server with demo data
+# (`erp-server --demo`), on run/erp.db at the top of the repository, on
+# http://127.0.0.1:3000 (PORT and the other variables of the README
+# override). The demo admin's credentials are printed once, on the first
+# line of output. Stop it with Ctrl-C (a graceful shutdown).
 #
 #   bash scripts/run.sh
 #
@@ -18,5 +20,5 @@ bash scripts/build.sh "$root/build" "${cmake_args[@]}"
 
 mkdir -p run
 cd run
-echo "--- running build/quickstart in $PWD"
-exec "$root/build/quickstart"
+echo "--- running build/erp-server --demo in $PWD (Ctrl-C stops it)"
+exec "$root/build/erp-server" --demo "$@"

@@ -15,7 +15,8 @@
  * tenant's last active admin cannot be demoted, disabled or removed
  * (ERP_EPERM), so that a tenant is never left without one; the very first
  * admin is made by a program that holds an admin context from
- * erp_ctx_new() (e.g. for the user "system").
+ * erp_ctx_new() (e.g. for the user "system"), or together with the tenant
+ * by erp_tenant_create_with_admin().
  *
  * Users are shown as JSON:
  * `{"id":"...","email":"a@b.example","display_name":"Ann","role":"admin",
@@ -59,6 +60,29 @@ ERP_BEGIN_DECL
  */
 ERP_EXTERN int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email,
                                const char *display_name, const char *password, int role);
+
+/**
+ * Creates a tenant and a new user who is its first admin, in one
+ * transaction: both are made or neither (self-service sign-up).
+ *
+ * @param out_tenant_id receives the new tenant's id.
+ * @param out_user_id   receives the new user's id; may be NULL.
+ * @param store         the store.
+ * @param name          the tenant's name, as for erp_tenant_create().
+ * @param base_currency the tenant's base currency, as for erp_tenant_create().
+ * @param email         the admin's email, as for erp_user_create().
+ * @param display_name  the admin's display name; NULL means "".
+ * @param password      the admin's password.
+ * @return ERP_OK; ERP_EINVALID (field "name", "base_currency", "email",
+ *         "display_name" or "password"); ERP_EEXISTS (field "name" when a
+ *         tenant has that name, "email" when a user has that email);
+ *         ERP_EBACKEND, ERP_ERETRY, ERP_ERROR. Nothing is written on
+ *         failure. The audit log records the membership as made by
+ *         "system".
+ */
+ERP_EXTERN int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
+                                            const char *name, const char *base_currency, const char *email,
+                                            const char *display_name, const char *password);
 
 /**
  * Makes an existing user (found by email) a member of the context's tenant.

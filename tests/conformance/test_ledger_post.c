@@ -227,6 +227,58 @@ static void test_ledger__json_post_takes_the_largest_64_bit_amount_and_refuses_m
 	lt_books_close(&b);
 }
 
+/*
+ * A day's balance of an account holds up to INT64_MAX per side (sums over
+ * days are wider; test_ledger_rules.c): one more minor unit is refused
+ * naming the line, whatever path it comes by, and nothing is written.
+ */
+static void test_ledger__a_days_balance_never_passes_the_largest_64_bit_amount(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books b;
+	lt_books_open(&b, f->store);
+	char a[37], c[37], d[37], e[37];
+	lt_account(a, &b, "1000", NULL, true);
+	lt_account(c, &b, "2000", NULL, true);
+	lt_account(d, &b, "3000", NULL, true);
+	lt_account(e, &b, "4000", NULL, true);
+	lt_post2(&b, NULL, "2024-05-02", a, c, INT64_MAX);
+	erp_journal_line l1[2] = { lt_dr(a, 1), lt_cr(d, 1) };
+	erp_journal_entry x = lt_entry(&b, "2024-05-02", l1, 2);
+	assert_post_refused(&b, b.rw, &x, ERP_EINVALID, "lines[0].debit");
+	assert_non_null(strstr(erp_error_last()->message, "2024-05-02"));
+	assert_non_null(strstr(erp_error_last()->message, a));
+	erp_journal_line l2[2] = { lt_dr(d, 1), lt_cr(c, 1) };
+	x = lt_entry(&b, "2024-05-02", l2, 2);
+	assert_post_refused(&b, b.rw, &x, ERP_EINVALID, "lines[1].credit");
+	/* in a batch, the entry is named and nothing of the batch is posted */
+	erp_journal_line ok[2] = { lt_dr(d, 100), lt_cr(e, 100) };
+	erp_journal_line bad[3] = { lt_dr(e, 7), lt_cr(d, 8), lt_dr(a, 1) };
+	erp_journal_entry batch[2] = { lt_entry(&b, "2024-05-02", ok, 2), lt_entry(&b, "2024-05-02", bad, 3) };
+	assert_batch_refused(&b, batch, 2, ERP_EINVALID, "entries[1].lines[2].debit");
+	/* the same over JSON */
+	char json[600];
+	snprintf(json, sizeof json,
+	         "{\"journal_id\":\"%s\",\"date\":\"2024-05-02\",\"lines\":[{\"account_id\":\"%s\",\"debit\":\"0.01\"},"
+	         "{\"account_id\":\"%s\",\"credit\":\"0.01\"}]}",
+	         b.journal, a, e);
+	assert_post_json_refused(&b, b.rw, json, ERP_EINVALID, "lines[0].debit");
+	/* Everything else still posts: other days, other accounts, the other side of the full one. */
+	lt_post2(&b, NULL, "2024-05-02", d, e, 500);
+	lt_post2(&b, NULL, "2024-05-02", e, a, 200);
+	x = lt_entry(&b, "2024-05-03", l1, 2);
+	lt_post(&b, NULL, &x);
+	lt_amounts full = lt_balance(&b, a, "USD", "2024-05-02", 2);
+	assert_int_equal(full.debit, INT64_MAX);
+	assert_int_equal(full.credit, 200);
+	assert_int_equal(lt_balance(&b, d, "USD", NULL, 2).balance, 499);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT posted_total FROM {financial.ledger_state} WHERE tenant_id = '%s'", b.tenant);
+	assert_int_equal(erp_test_scalar(f->store, b.tenant, sql), INT64_MAX);
+	assert_store_verifies(f->store);
+	lt_books_close(&b);
+}
+
 static void test_ledger__batch_posts_every_entry_in_order_with_consecutive_seq(void **state)
 {
 	erp_conformance_fixture *f = *state;
@@ -374,6 +426,7 @@ int erp_conformance_ledger_post(void)
 		cmocka_unit_test(test_ledger__entries_get_consecutive_seq_and_a_hash_chained_to_the_previous),
 		cmocka_unit_test(test_ledger__json_post_keeps_amounts_exact_at_the_currency_exponent),
 		cmocka_unit_test(test_ledger__json_post_takes_the_largest_64_bit_amount_and_refuses_more),
+		cmocka_unit_test(test_ledger__a_days_balance_never_passes_the_largest_64_bit_amount),
 		cmocka_unit_test(test_ledger__batch_posts_every_entry_in_order_with_consecutive_seq),
 		cmocka_unit_test(test_ledger__entries_and_balances_of_another_tenant_are_not_found),
 		cmocka_unit_test(test_ledger__every_role_reads_the_ledger),

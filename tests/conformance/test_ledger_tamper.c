@@ -279,6 +279,21 @@ static void test_ledger__verify_sees_a_chain_head_that_is_not_the_last_entry(voi
 	lt_books_close(&ch.b);
 }
 
+/* A lowered posted total would let a day's balance pass INT64_MAX unchecked. */
+static void test_ledger__verify_sees_a_posted_total_that_is_not_the_sum_of_debits(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	chain ch;
+	chain_open(&ch, f->store);
+	char sql[300];
+	snprintf(sql, sizeof sql, "UPDATE {financial.ledger_state} SET posted_total = 1 WHERE tenant_id = '%s'", ch.b.tenant);
+	assert_erp_ok(erp_test_exec(f->store, ch.b.tenant, sql));
+	char *detail = verify_fails(f->store);
+	assert_contains(detail, "posted total");
+	free(detail);
+	lt_books_close(&ch.b);
+}
+
 int erp_conformance_ledger_tamper(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +312,8 @@ int erp_conformance_ledger_tamper(void)
 		cmocka_unit_test_setup_teardown(test_ledger__verify_sees_a_balance_row_without_lines, erp_conformance_fresh_setup,
 		                                erp_conformance_fresh_teardown),
 		cmocka_unit_test_setup_teardown(test_ledger__verify_sees_a_chain_head_that_is_not_the_last_entry,
+		                                erp_conformance_fresh_setup, erp_conformance_fresh_teardown),
+		cmocka_unit_test_setup_teardown(test_ledger__verify_sees_a_posted_total_that_is_not_the_sum_of_debits,
 		                                erp_conformance_fresh_setup, erp_conformance_fresh_teardown),
 	};
 	/* No group store: each test tampers with a fresh one of its own. */

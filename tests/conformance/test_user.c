@@ -378,6 +378,70 @@ static void test_user__pg_password_hashes_are_not_readable_by_tenant_roles(void 
 	assert_int_not_equal(erp_test_exec(f->store, tenant, "SELECT key FROM {auth.login_failures}"), ERP_OK);
 }
 
+static int64_t tenant_count(erp_store *store)
+{
+	return erp_test_scalar(store, NULL, "SELECT count(*) FROM {auth.tenants}");
+}
+
+static void test_user__tenant_with_its_first_admin_is_made_whole_or_not_at_all(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	char name[64], email[96], u[16];
+	erp_test_unique(u);
+	snprintf(name, sizeof name, "Signup %s", u);
+	unique_email(email, "founder");
+	erp_buf tenant = ERP_BUF_INIT, user = ERP_BUF_INIT;
+	assert_erp_ok(erp_tenant_create_with_admin(&tenant, &user, f->store, name, "EUR", email, "Founder", PASSWORD));
+	/* the founder is the tenant's admin and logs in to it */
+	erp_ctx *admin = erp_test_ctx(f->store, tenant.ptr, ERP_ROLE_ADMIN);
+	json_t *j = get(admin, user.ptr);
+	assert_string_equal(json_string_value(json_object_get(j, "role")), "admin");
+	assert_string_equal(json_string_value(json_object_get(j, "display_name")), "Founder");
+	json_decref(j);
+	erp_ctx_free(admin);
+	assert_erp_ok(login_rc(f->store, email, PASSWORD, tenant.ptr));
+
+	/* refused: nothing at all is written, neither tenant nor user */
+	char other_name[64], other_email[96];
+	snprintf(other_name, sizeof other_name, "Signup other %s", u);
+	unique_email(other_email, "second");
+	user_state before = user_state_of(f->store);
+	int64_t tenants = tenant_count(f->store);
+	erp_buf out = ERP_BUF_INIT, out_user = ERP_BUF_INIT;
+	struct {
+		const char *name, *currency, *email, *display_name, *password;
+		int code;
+		const char *field;
+	} cases[] = {
+		{ other_name, "EUR", email, "x", PASSWORD, ERP_EEXISTS, "email" },       /* the user exists */
+		{ name, "EUR", other_email, "x", PASSWORD, ERP_EEXISTS, "name" },        /* the tenant exists */
+		{ "", "EUR", other_email, "x", PASSWORD, ERP_EINVALID, "name" },
+		{ other_name, "EURO", other_email, "x", PASSWORD, ERP_EINVALID, "base_currency" },
+		{ other_name, NULL, other_email, "x", PASSWORD, ERP_EINVALID, "base_currency" },
+		{ other_name, "EUR", "not-an-email", "x", PASSWORD, ERP_EINVALID, "email" },
+		{ other_name, "EUR", other_email, "tab\there", PASSWORD, ERP_EINVALID, "display_name" },
+		{ other_name, "EUR", other_email, "x", "short", ERP_EINVALID, "password" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_erp_error(erp_tenant_create_with_admin(&out, &out_user, f->store, cases[i].name, cases[i].currency,
+		                                              cases[i].email, cases[i].display_name, cases[i].password),
+		                 cases[i].code, cases[i].field);
+		assert_int_equal(out.size, 0);
+		assert_int_equal(out_user.size, 0);
+	}
+	assert_erp_error(erp_tenant_create_with_admin(NULL, NULL, f->store, other_name, "EUR", other_email, NULL, PASSWORD),
+	                 ERP_EINVALID, "out_tenant_id");
+	assert_unchanged(f->store, before);
+	assert_int_equal(tenant_count(f->store), tenants);
+	/* and the refused email is free for a later sign-up */
+	assert_erp_ok(erp_tenant_create_with_admin(&out, NULL, f->store, other_name, "JPY", other_email, NULL, PASSWORD));
+	assert_int_equal(tenant_count(f->store), tenants + 1);
+	erp_buf_dispose(&out);
+	erp_buf_dispose(&out_user);
+	erp_buf_dispose(&tenant);
+	erp_buf_dispose(&user);
+}
+
 int erp_conformance_user(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -389,6 +453,7 @@ int erp_conformance_user(void)
 		cmocka_unit_test(test_user__passwords),
 		cmocka_unit_test(test_user__login_rehashes_an_old_cost),
 		cmocka_unit_test(test_user__pg_password_hashes_are_not_readable_by_tenant_roles),
+		cmocka_unit_test(test_user__tenant_with_its_first_admin_is_made_whole_or_not_at_all),
 	};
 	return cmocka_run_group_tests_name("user", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
 }

@@ -1,0 +1,121 @@
+/*
+ * Journal entries (erp/ledger.h): post (JSON), list, read, reverse, and
+ * post a batch all or none.
+ *
+ * The batch route takes the JSON form of erp_journal_post_json for each
+ * entry ({"entries":[...]}) and posts them with erp_journal_post_batch_json,
+ * all or none; liberp names a refused entry's field
+ * ("entries[i].lines[k].debit").
+ */
+#include "handlers.h"
+
+#include <stdint.h>
+
+/* POST /api/v1/journal-entries (Idempotency-Key header honoured) */
+int h_journal_post(srv_response *res, srv_request *req)
+{
+	char *owned;
+	const char *text = hx_body_with_key(res, req, &owned);
+	if (!text)
+		return 0;
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_journal_post_json(&out, req->ctx, text);
+	free(owned);
+	if (rc == ERP_OK)
+		srv_metrics_event(req->srv->metrics, "postings", 1);
+	return hx_answer(res, rc, 201, &out);
+}
+
+/* GET /api/v1/journal-entries?from=&to=&journal_id=&limit=&cursor= */
+int h_journal_list(srv_response *res, srv_request *req)
+{
+	static const hx_arg args[] = {
+		{ "from", HX_TEXT },
+		{ "to", HX_TEXT },
+		{ "journal_id", HX_TEXT },
+		{ "limit", HX_INT },
+		{ "cursor", HX_TEXT },
+		{ NULL, 0 },
+	};
+	char *text = hx_query_text(res, req, json_object(), args);
+	if (!text)
+		return 0;
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_journal_list(&out, req->ctx, text);
+	free(text);
+	return hx_answer(res, rc, 200, &out);
+}
+
+/* GET /api/v1/journal-entries/{id} */
+int h_journal_get(srv_response *res, srv_request *req)
+{
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_journal_get(&out, req->ctx, req->params[0]);
+	return hx_answer(res, rc, 200, &out);
+}
+
+/* POST /api/v1/journal-entries/{id}/reverse {date}: 201 with the reversal */
+int h_journal_reverse(srv_response *res, srv_request *req)
+{
+	static const char *const keys[] = { "date", NULL };
+	json_t *body = hx_body(res, req);
+	const char *date;
+	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "date", 1, &date))
+		return 0;
+	erp_buf id = ERP_BUF_INIT, out = ERP_BUF_INIT;
+	int rc = erp_journal_reverse(&id, req->ctx, req->params[0], date);
+	if (rc == ERP_OK) {
+		srv_metrics_event(req->srv->metrics, "postings", 1);
+		rc = erp_journal_get(&out, req->ctx, id.ptr);
+	}
+	erp_buf_dispose(&id);
+	return hx_answer(res, rc, 201, &out);
+}
+
+/* ---- the batch --------------------------------------------------------------------- */
+
+/* POST /api/v1/journal-entries/batch {"entries":[...]}: all or none
+ * (erp_journal_post_batch_json). With an Idempotency-Key header, each
+ * entry without its own key gets "<header>/<index>", so that the same
+ * batch sent again returns the same ids. */
+int h_journal_batch(srv_response *res, srv_request *req)
+{
+	static const char *const keys[] = { "entries", NULL };
+	json_t *body = hx_body(res, req);
+	if (!body || hx_keys(res, body, keys))
+		return 0;
+	json_t *entries = json_deep_copy(json_object_get(body, "entries"));
+	if (!json_is_array(entries)) {
+		json_decref(entries);
+		return hx_invalid(res, "entries", "entries must be an array of 1 or more entries"), 0;
+	}
+	size_t i;
+	json_t *e;
+	json_array_foreach(entries, i, e)
+	{
+		if (req->idempotency_key && json_is_object(e) && !json_object_get(e, "idempotency_key")) {
+			char key[256];
+			snprintf(key, sizeof key, "%.200s/%zu", req->idempotency_key, i);
+			json_object_set_new(e, "idempotency_key", json_string(key));
+		}
+	}
+	char *text = hx_dump(res, entries);
+	json_decref(entries);
+	if (!text)
+		return 0;
+	erp_buf ids = ERP_BUF_INIT;
+	int rc = erp_journal_post_batch_json(&ids, req->ctx, text);
+	free(text);
+	if (rc != ERP_OK) {
+		erp_buf_dispose(&ids);
+		return srv_reply_erp(res, rc);
+	}
+	size_t n = 0;
+	json_t *arr = json_loads(ids.ptr, 0, NULL);
+	erp_buf_dispose(&ids);
+	n = json_array_size(arr);
+	srv_metrics_event(req->srv->metrics, "postings", (int64_t)n);
+	if (!arr)
+		return srv_reply_problem(res, 500, "error", "out of memory", NULL);
+	return srv_reply_json(res, 201, json_pack("{s:o}", "ids", arr));
+}
