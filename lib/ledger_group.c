@@ -33,12 +33,18 @@ typedef struct waiter {
 	char message[1024], entity[128], field[128];
 	bool has_entity, has_field;
 	int64_t retry_after_ms;
+	pthread_cond_t wake;         /* signalled when done, or when it is the head and may lead */
 	struct waiter *next;
 } waiter;
 
+/*
+ * Each waiter sleeps on a condition variable of its own: a leader wakes
+ * the posters it answered and the new head of the queue (the next
+ * leader), not every poster queued, as one shared condition variable
+ * would (with many threads, most of every wake-up was wasted).
+ */
 struct erp__post_group {
 	pthread_mutex_t lock;
-	pthread_cond_t changed;
 	waiter *head, *tail;
 	bool leading;
 };
@@ -52,11 +58,6 @@ erp__post_group *erp__post_group_new(void)
 		free(g);
 		return NULL;
 	}
-	if (pthread_cond_init(&g->changed, NULL) != 0) {
-		pthread_mutex_destroy(&g->lock);
-		free(g);
-		return NULL;
-	}
 	return g;
 }
 
@@ -64,7 +65,6 @@ void erp__post_group_free(erp__post_group *g)
 {
 	if (!g)
 		return;
-	pthread_cond_destroy(&g->changed);
 	pthread_mutex_destroy(&g->lock);
 	free(g);
 }
@@ -184,6 +184,8 @@ int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LE
 	me.req = req;
 	me.id = id;
 	waiter *batch[GROUP_MAX];
+	if (pthread_cond_init(&me.wake, NULL) != 0)
+		return erp__error(ERP_ERROR, NULL, NULL, "cannot create a condition variable for group commit");
 
 	pthread_mutex_lock(&g->lock);
 	if (g->tail)
@@ -193,7 +195,7 @@ int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LE
 	g->tail = &me;
 	while (!me.done) {
 		if (g->leading || !g->head) {
-			pthread_cond_wait(&g->changed, &g->lock);
+			pthread_cond_wait(&me.wake, &g->lock);
 			continue;
 		}
 		g->leading = true;
@@ -201,12 +203,17 @@ int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LE
 		pthread_mutex_unlock(&g->lock);
 		run_batch(batch, n);
 		pthread_mutex_lock(&g->lock);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			batch[i]->done = true;
+			if (batch[i] != &me)
+				pthread_cond_signal(&batch[i]->wake);
+		}
 		g->leading = false;
-		pthread_cond_broadcast(&g->changed);
+		if (g->head)
+			pthread_cond_signal(&g->head->wake);
 	}
 	pthread_mutex_unlock(&g->lock);
+	pthread_cond_destroy(&me.wake);
 	if (me.rc != ERP_OK) {
 		erp_error_set(me.rc, me.has_entity ? me.entity : NULL, me.has_field ? me.field : NULL, me.message);
 		if (me.rc == ERP_ELIMIT)

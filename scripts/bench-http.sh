@@ -11,7 +11,7 @@
 # bench-build/erp-server, built optimised (Release) by this script, unless
 # ERP_SERVER_BIN names another binary. DATABASE_URL (e.g. a PostgreSQL URL)
 # and REDIS_URL are passed on when set; SERVER_THREADS sets THREADS of the
-# server (its default: 2 x CPUs); LOG_LEVEL defaults to info (one access-log
+# server (its default: 16 x CPUs, at most 64); LOG_LEVEL defaults to info (one access-log
 # line per request, written to a file, as in production).
 #
 # Targets (issue 8): GET entity >= 40% of the ceiling; POST journal entry

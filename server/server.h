@@ -43,8 +43,8 @@ typedef struct srv_config {
 	int64_t rate_limit_ttl_s; /* RATE_LIMIT_TTL, --rate-limit-ttl: window in seconds; default 60 */
 	int64_t rate_limit_max;  /* RATE_LIMIT_MAX, --rate-limit-max: requests per window; default 1000; 0: off */
 	size_t body_limit;       /* BODY_LIMIT, --body-limit: bytes; default 1 MiB */
-	int threads;             /* THREADS, --threads: libmicrohttpd thread pool; default 2 x CPUs */
-	int pool_size;           /* POOL_SIZE, --pool-size: storage connections; default threads */
+	int threads;             /* THREADS, --threads: libmicrohttpd thread pool; default 16 x CPUs, at most 64 */
+	int pool_size;           /* POOL_SIZE, --pool-size: storage connections; default threads, at most 16 */
 	bool demo;               /* --demo: create a demo tenant, admin and sample data first */
 	bool allow_signup;       /* ALLOW_SIGNUP=1, --allow-signup: POST /api/v1/tenants open to anyone */
 	char *ready_file;        /* --ready-file PATH: write the bound port there once serving (tests) */
