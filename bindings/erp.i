@@ -1,0 +1,240 @@
+/*
+ * erp.i: the one SWIG interface of liberp's bindings.
+ *
+ * SWIG sees a curated, low-level view of the C API (not the headers
+ * themselves), so that the generated module stays small and predictable:
+ *
+ * - every call that can fail is declared returning `erp_rc` (an int to the
+ *   C compiler): a negative code raises erp.native.Failure with
+ *   (code, field, entity, message, retry_after_ms) read from
+ *   erp_error_last(); ERP_OK returns nothing, so the outputs are the
+ *   Python return value;
+ * - `erp_buf *` outputs become str results (the buffer is disposed);
+ * - `erp_store **` / `erp_ctx **` outputs become opaque handles. Handles
+ *   are never freed by SWIG: the pure-Python layer (bindings/python/erp)
+ *   owns them and frees contexts before their store;
+ * - posting, moves and reservations cross as JSON (the typed structs are
+ *   left to C callers).
+ *
+ * Built with `swig -python -threads`: every call releases the GIL while
+ * liberp works, and error details are read on the same OS thread after.
+ */
+%module(package="erp") native
+
+%{
+#include <erp/erp.h>
+#include <string.h>
+
+typedef int erp_rc;
+
+static PyObject *erp_py_failure = NULL; /* erp.native.Failure, made at import */
+
+/* Raises erp.native.Failure from the calling thread's last liberp error. */
+static void erp_py_raise(int rc)
+{
+	const erp_error *e = erp_error_last();
+	PyObject *args = Py_BuildValue("(izzzL)", rc, e->field, e->entity,
+	                               e->message ? e->message : "",
+	                               (long long)e->retry_after_ms);
+	if (args) {
+		PyErr_SetObject(erp_py_failure, args);
+		Py_DECREF(args);
+	}
+}
+%}
+
+%init %{
+	erp_py_failure = PyErr_NewException("erp.native.Failure", NULL, NULL);
+	if (erp_py_failure)
+		PyModule_AddObject(m, "Failure", erp_py_failure);
+	Py_XINCREF(erp_py_failure); /* the module holds one reference, we keep one */
+%}
+
+%pythoncode %{
+Failure = _native.Failure
+%}
+
+/* ---- return codes ------------------------------------------------------- */
+%typemap(out) erp_rc {
+	if ($1 < 0) {
+		erp_py_raise($1);
+		SWIG_fail;
+	}
+	$result = SWIG_Py_Void();
+}
+
+/* ---- erp_buf outputs: str results ---------------------------------------- */
+%typemap(in, numinputs=0) erp_buf *OUT (erp_buf tmp = ERP_BUF_INIT) {
+	$1 = &tmp;
+}
+%typemap(argout) erp_buf *OUT {
+	PyObject *s = $1->ptr ? PyUnicode_DecodeUTF8($1->ptr, (Py_ssize_t)$1->size, "strict")
+	                      : SWIG_Py_Void();
+	if (!s)
+		SWIG_fail;
+	$result = SWIG_Python_AppendOutput($result, s);
+}
+%typemap(freearg) erp_buf *OUT {
+	erp_buf_dispose($1);
+}
+
+/* ---- handle outputs ---------------------------------------------------- */
+%typemap(in, numinputs=0) erp_store **OUT (erp_store *tmp = NULL), erp_ctx **OUT (erp_ctx *tmp = NULL) {
+	$1 = &tmp;
+}
+%typemap(argout) erp_store **OUT {
+	$result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $*1_descriptor, 0));
+}
+%typemap(argout) erp_ctx **OUT {
+	$result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(*$1, $*1_descriptor, 0));
+}
+
+/* ---- scalar outputs ----------------------------------------------------- */
+%typemap(in, numinputs=0) int *OUT (int tmp = 0), int64_t *OUT (int64_t tmp = 0) {
+	$1 = &tmp;
+}
+%typemap(argout) int *OUT {
+	$result = SWIG_Python_AppendOutput($result, PyLong_FromLong(*$1));
+}
+%typemap(argout) int64_t *OUT {
+	$result = SWIG_Python_AppendOutput($result, PyLong_FromLongLong((long long)*$1));
+}
+%typemap(in, numinputs=0) erp_stock_level *OUT (erp_stock_level tmp) {
+	memset(&tmp, 0, sizeof tmp);
+	$1 = &tmp;
+}
+%typemap(argout) erp_stock_level *OUT {
+	$result = SWIG_Python_AppendOutput($result, Py_BuildValue("(LLL)",
+		(long long)$1->on_hand, (long long)$1->reserved, (long long)$1->available));
+}
+%typemap(in, numinputs=0) erp_rate_result *OUT (erp_rate_result tmp) {
+	memset(&tmp, 0, sizeof tmp);
+	$1 = &tmp;
+}
+%typemap(argout) erp_rate_result *OUT {
+	$result = SWIG_Python_AppendOutput($result, Py_BuildValue("(iLLLLi)", $1->allowed,
+		(long long)$1->count, (long long)$1->remaining, (long long)$1->reset_ms,
+		(long long)$1->retry_after_ms, $1->degraded));
+}
+
+/* int64_t inputs (versions, counts, windows). */
+%typemap(in) int64_t {
+	long long v = PyLong_AsLongLong($input);
+	if (v == -1 && PyErr_Occurred())
+		SWIG_fail;
+	$1 = (int64_t)v;
+}
+%typemap(typecheck, precedence=SWIG_TYPECHECK_INT64) int64_t {
+	$1 = PyLong_Check($input) ? 1 : 0;
+}
+
+%apply erp_buf *OUT { erp_buf *out, erp_buf *out_id, erp_buf *out_ids, erp_buf *out_token,
+                      erp_buf *out_tenant_id, erp_buf *out_user_id };
+%apply erp_store **OUT { erp_store **out };
+%apply erp_ctx **OUT { erp_ctx **out, erp_ctx **out_ctx };
+%apply int *OUT { int *out };
+%apply int64_t *OUT { int64_t *out_count };
+%apply erp_stock_level *OUT { erp_stock_level *out };
+%apply erp_rate_result *OUT { erp_rate_result *out };
+
+/* ---- what Python sees ---------------------------------------------------- */
+typedef int erp_rc;
+typedef struct erp_store erp_store;
+typedef struct erp_ctx erp_ctx;
+
+/* erp_store_open with the options a script sets; 0 / None is the default. */
+%inline %{
+static erp_rc erp_py_store_open(erp_store **out, const char *url, const char *cache_url,
+                                int sync_full, int pool_size, int busy_timeout_ms,
+                                unsigned long long password_ops_limit,
+                                unsigned long long password_mem_limit)
+{
+	erp_store_options o = ERP_STORE_OPTIONS_INIT;
+	o.cache_url = cache_url;
+	o.sync_full = sync_full;
+	o.pool_size = pool_size;
+	o.busy_timeout_ms = busy_timeout_ms;
+	o.password_ops_limit = password_ops_limit;
+	o.password_mem_limit = (size_t)password_mem_limit;
+	return erp_store_open(out, url, &o);
+}
+%}
+
+const char *erp_version(void);
+const char *erp_error_name(int code);
+
+void erp_store_close(erp_store *store);
+const char *erp_store_backend(const erp_store *store);
+erp_rc erp_store_schema_version(int *out, erp_store *store);
+erp_rc erp_store_health(erp_buf *out, erp_store *store);
+erp_rc erp_store_verify(erp_buf *out, erp_store *store);
+
+erp_rc erp_tenant_create(erp_buf *out_id, erp_store *store, const char *name, const char *base_currency);
+erp_rc erp_tenant_get(erp_buf *out, erp_store *store, const char *id);
+erp_rc erp_tenant_list(erp_buf *out, erp_store *store);
+erp_rc erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
+                                    const char *name, const char *base_currency, const char *email,
+                                    const char *display_name, const char *password);
+
+erp_rc erp_ctx_new(erp_ctx **out, erp_store *store, const char *tenant_id, const char *user_id, int role);
+void erp_ctx_free(erp_ctx *ctx);
+const char *erp_ctx_tenant(const erp_ctx *ctx);
+const char *erp_ctx_user(const erp_ctx *ctx);
+int erp_ctx_role(const erp_ctx *ctx);
+
+erp_rc erp_setting_get(erp_buf *out, erp_ctx *ctx, const char *key);
+erp_rc erp_setting_set(erp_ctx *ctx, const char *key, const char *value);
+erp_rc erp_audit_list(erp_buf *out, erp_ctx *ctx, int limit);
+
+erp_rc erp_entity_types(erp_buf *out);
+erp_rc erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *json);
+erp_rc erp_entity_get(erp_buf *out, erp_ctx *ctx, const char *type, const char *id);
+erp_rc erp_entity_update(erp_buf *out, erp_ctx *ctx, const char *type, const char *id,
+                         int64_t version, const char *json);
+erp_rc erp_entity_delete(erp_buf *out, erp_ctx *ctx, const char *type, const char *id, int64_t version);
+erp_rc erp_entity_list(erp_buf *out, erp_ctx *ctx, const char *type, const char *query);
+erp_rc erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char *id);
+
+erp_rc erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json);
+erp_rc erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+erp_rc erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date);
+erp_rc erp_journal_get(erp_buf *out, erp_ctx *ctx, const char *entry_id);
+erp_rc erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of);
+erp_rc erp_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
+erp_rc erp_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from,
+                          const char *to, const char *cursor, int limit);
+erp_rc erp_ledger_set_lock_date(erp_ctx *ctx, const char *date);
+erp_rc erp_ledger_lock_date(erp_buf *out, erp_ctx *ctx);
+
+erp_rc erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json);
+erp_rc erp_stock_move_get(erp_buf *out, erp_ctx *ctx, const char *id);
+erp_rc erp_stock_moves(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_stock_reserve_json(erp_buf *out, erp_ctx *ctx, const char *json);
+erp_rc erp_stock_release(erp_ctx *ctx, const char *reservation_id);
+erp_rc erp_stock_reservation_get(erp_buf *out, erp_ctx *ctx, const char *id);
+erp_rc erp_stock_quantity(erp_stock_level *out, erp_ctx *ctx, const char *product_id,
+                          const char *location_id, const char *as_of);
+erp_rc erp_stock_quants(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_stock_valuation(erp_buf *out, erp_ctx *ctx, const char *as_of);
+erp_rc erp_stock_layers(erp_buf *out, erp_ctx *ctx, const char *product_id);
+
+erp_rc erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email, const char *display_name,
+                       const char *password, int role);
+erp_rc erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role);
+erp_rc erp_user_set_role(erp_ctx *ctx, const char *user_id, int role);
+erp_rc erp_user_set_disabled(erp_ctx *ctx, const char *user_id, int disabled);
+erp_rc erp_user_remove(erp_ctx *ctx, const char *user_id);
+erp_rc erp_user_set_password(erp_ctx *ctx, const char *user_id, const char *password);
+erp_rc erp_user_change_password(erp_ctx *ctx, const char *old_password, const char *new_password);
+erp_rc erp_user_get(erp_buf *out, erp_ctx *ctx, const char *user_id);
+erp_rc erp_user_list(erp_buf *out, erp_ctx *ctx);
+
+erp_rc erp_session_login(erp_buf *out_token, erp_ctx **out_ctx, erp_store *store, const char *email,
+                         const char *password, const char *tenant_id, const char *client_key);
+erp_rc erp_session_resume(erp_ctx **out_ctx, erp_store *store, const char *token);
+erp_rc erp_session_logout(erp_store *store, const char *token);
+erp_rc erp_session_revoke_user(int64_t *out_count, erp_ctx *ctx, const char *user_id);
+erp_rc erp_session_list(erp_buf *out, erp_ctx *ctx, const char *user_id);
+erp_rc erp_rate_limit(erp_rate_result *out, erp_store *store, const char *key, int64_t limit,
+                      int64_t window_ms);
