@@ -1,23 +1,30 @@
 /*
- * erp.i: the one SWIG interface of liberp's bindings.
+ * erp.i: the one SWIG interface of liberp's bindings (Python and Node).
  *
  * SWIG sees a curated, low-level view of the C API (not the headers
  * themselves), so that the generated module stays small and predictable:
  *
  * - every call that can fail is declared returning `erp_rc` (an int to the
- *   C compiler): a negative code raises erp.native.Failure with
- *   (code, field, entity, message, retry_after_ms) read from
+ *   C compiler): a negative code raises (Python: erp.native.Failure with
+ *   (code, field, entity, message, retry_after_ms); Node: an Error with
+ *   .erpCode, .field, .entity, .message, .retryAfterMs) read from
  *   erp_error_last(); ERP_OK returns nothing, so the outputs are the
- *   Python return value;
+ *   return value (Node: one output alone, several as an array);
  * - `erp_buf *` outputs become str results (the buffer is disposed);
  * - `erp_store **` / `erp_ctx **` outputs become opaque handles. Handles
  *   are never freed by SWIG: the pure-Python layer (bindings/python/erp)
- *   owns them and frees contexts before their store;
+ *   and the JavaScript layer (bindings/node/lib) own them and free
+ *   contexts before their store;
  * - posting, moves and reservations cross as JSON (the typed structs are
  *   left to C callers).
  *
- * Built with `swig -python -threads`: every call releases the GIL while
- * liberp works, and error details are read on the same OS thread after.
+ * Python: built with `swig -python -threads`: every call releases the GIL
+ * while liberp works, and error details are read on the same OS thread
+ * after. Node: `swig -javascript -node -c++` (V8); calls run on the
+ * JavaScript thread and block it while liberp works.
+ *
+ * Language-specific parts sit under #ifdef SWIGPYTHON / SWIGJAVASCRIPT;
+ * the declarations after them are shared.
  */
 %module(package="erp") native
 
@@ -26,7 +33,10 @@
 #include <string.h>
 
 typedef int erp_rc;
+%}
 
+#ifdef SWIGPYTHON
+%{
 static PyObject *erp_py_failure = NULL; /* erp.native.Failure, made at import */
 
 /* Raises erp.native.Failure from the calling thread's last liberp error. */
@@ -128,6 +138,213 @@ Failure = _native.Failure
 	$1 = PyLong_Check($input) ? 1 : 0;
 }
 
+#endif /* SWIGPYTHON */
+
+#ifdef SWIGJAVASCRIPT
+/*
+ * Node (V8, C++). Temporaries are C++ objects with destructors, so that a
+ * wrapper leaving through `fail:` (which skips freearg) frees them too.
+ *
+ * SWIG 4.1's JavaScript backend numbers the JS arguments by C position
+ * even past numinputs=0 parameters (args[i] is off by the number of
+ * outputs before it), so outputs here take an ignored placeholder
+ * argument instead: erp_tenant_create(null, store, name, currency). The
+ * JS layer (bindings/node/lib/native.js) supplies the placeholders.
+ */
+%{
+#include <stdlib.h>
+
+/* A `const char *` argument: a copy of a JS string, freed on return. */
+struct erp_js_str {
+	char *p;
+	erp_js_str() : p(NULL) {}
+	~erp_js_str() { free(p); }
+	erp_js_str(const erp_js_str &) = delete;
+	erp_js_str &operator=(const erp_js_str &) = delete;
+};
+
+/* An erp_buf output, disposed on return. */
+struct erp_js_buf {
+	erp_buf b;
+	erp_js_buf() { b.ptr = NULL; b.size = 0; b.reserved = 0; }
+	~erp_js_buf() { erp_buf_dispose(&b); }
+	erp_js_buf(const erp_js_buf &) = delete;
+	erp_js_buf &operator=(const erp_js_buf &) = delete;
+};
+
+static v8::Isolate *erp_js_isolate(void) { return v8::Isolate::GetCurrent(); }
+
+/* Throws a JS TypeError / RangeError... from a typemap and leaves the wrapper. */
+#define ERP_JS_THROW(kind, msg) \
+	do { \
+		SWIGV8_THROW_EXCEPTION(v8::Exception::kind(SWIGV8_STRING_NEW(msg))); \
+		SWIG_fail; \
+	} while (0)
+
+/* One output: the value itself; more: an array of them, in order. */
+static v8::Local<v8::Value> erp_js_out(v8::Local<v8::Value> result, v8::Local<v8::Value> obj)
+{
+	v8::Local<v8::Context> cx = SWIGV8_CURRENT_CONTEXT();
+	if (result->IsUndefined())
+		return obj;
+	if (result->IsArray()) {
+		v8::Local<v8::Array> arr = v8::Local<v8::Array>::Cast(result);
+		SWIGV8_MAYBE_CHECK(arr->Set(cx, arr->Length(), obj));
+		return arr;
+	}
+	v8::Local<v8::Array> arr = v8::Array::New(erp_js_isolate(), 2);
+	SWIGV8_MAYBE_CHECK(arr->Set(cx, 0, result));
+	SWIGV8_MAYBE_CHECK(arr->Set(cx, 1, obj));
+	return arr;
+}
+
+static void erp_js_set(v8::Local<v8::Object> o, const char *key, v8::Local<v8::Value> v)
+{
+	SWIGV8_MAYBE_CHECK(o->Set(SWIGV8_CURRENT_CONTEXT(), SWIGV8_SYMBOL_NEW(key), v));
+}
+
+static v8::Local<v8::Value> erp_js_string(const char *s, size_t n)
+{
+	v8::Local<v8::String> str;
+	if (!s)
+		return v8::Null(erp_js_isolate());
+	if (!v8::String::NewFromUtf8(erp_js_isolate(), s, v8::NewStringType::kNormal, (int)n).ToLocal(&str))
+		return v8::Null(erp_js_isolate());
+	return str;
+}
+
+static v8::Local<v8::Value> erp_js_cstring(const char *s)
+{
+	return erp_js_string(s, s ? strlen(s) : 0);
+}
+
+/* Throws an Error from the calling thread's last liberp error: .erpCode,
+ * .field, .entity (string or null), .message, .retryAfterMs. The JS layer
+ * (bindings/node/lib/errors.js) turns it into the erp.Error subclass. */
+static void erp_js_raise(int rc)
+{
+	const erp_error *e = erp_error_last();
+	v8::Local<v8::Value> err = v8::Exception::Error(SWIGV8_STRING_NEW(e->message ? e->message : ""));
+	v8::Local<v8::Object> o = SWIGV8_TO_OBJECT(err);
+	erp_js_set(o, "erpCode", SWIGV8_INTEGER_NEW(rc));
+	erp_js_set(o, "field", erp_js_cstring(e->field));
+	erp_js_set(o, "entity", erp_js_cstring(e->entity));
+	erp_js_set(o, "retryAfterMs", SWIGV8_NUMBER_NEW((double)e->retry_after_ms));
+	SWIGV8_THROW_EXCEPTION(err);
+}
+%}
+
+/* ---- return codes ------------------------------------------------------- */
+%typemap(out) erp_rc {
+	if ($1 < 0) {
+		erp_js_raise($1);
+		SWIG_fail;
+	}
+	$result = SWIGV8_UNDEFINED();
+}
+
+/* ---- strings in: null and undefined are NULL; a NUL inside is refused -- */
+%typemap(in) const char * (erp_js_str tmp) {
+	if ($input->IsNullOrUndefined()) {
+		$1 = NULL;
+	} else if ($input->IsString()) {
+		v8::Local<v8::String> s = v8::Local<v8::String>::Cast($input);
+		size_t n = (size_t)SWIGV8_UTF8_LENGTH(s);
+		tmp.p = (char *)malloc(n + 1);
+		if (!tmp.p)
+			SWIG_exception_fail(SWIG_MemoryError, "out of memory");
+		SWIGV8_WRITE_UTF8(s, tmp.p, (int)(n + 1));
+		tmp.p[n] = '\0';
+		if (strlen(tmp.p) != n)
+			ERP_JS_THROW(TypeError, "in method '$symname', argument $argnum: the string contains a NUL character");
+		$1 = tmp.p;
+	} else {
+		ERP_JS_THROW(TypeError, "in method '$symname', argument $argnum: expected a string or null");
+	}
+}
+%typemap(freearg) const char * "";
+
+/* ---- erp_buf outputs: strings (null when empty) ------------------------- */
+%typemap(in) erp_buf *OUT (erp_js_buf tmp) {
+	(void)$input;
+	$1 = &tmp.b;
+}
+%typemap(argout) erp_buf *OUT {
+	$result = erp_js_out($result, erp_js_string($1->ptr, $1->size));
+}
+
+/* ---- handle outputs ---------------------------------------------------- */
+%typemap(in) erp_store **OUT (erp_store *tmp = NULL), erp_ctx **OUT (erp_ctx *tmp = NULL) {
+	(void)$input;
+	$1 = &tmp;
+}
+%typemap(argout) erp_store **OUT {
+	$result = erp_js_out($result, SWIG_NewPointerObj(*$1, $*1_descriptor, 0));
+}
+%typemap(argout) erp_ctx **OUT {
+	$result = erp_js_out($result, SWIG_NewPointerObj(*$1, $*1_descriptor, 0));
+}
+
+/* ---- scalar outputs ----------------------------------------------------- */
+%typemap(in) int *OUT (int tmp = 0), int64_t *OUT (int64_t tmp = 0) {
+	(void)$input;
+	$1 = &tmp;
+}
+%typemap(argout) int *OUT {
+	$result = erp_js_out($result, SWIGV8_INTEGER_NEW(*$1));
+}
+%typemap(argout) int64_t *OUT { /* counts: well within 2^53 */
+	$result = erp_js_out($result, SWIGV8_NUMBER_NEW((double)*$1));
+}
+/* Minor units: int64, so BigInt. */
+%typemap(in) erp_stock_level *OUT (erp_stock_level tmp) {
+	(void)$input;
+	memset(&tmp, 0, sizeof tmp);
+	$1 = &tmp;
+}
+%typemap(argout) erp_stock_level *OUT {
+	v8::Local<v8::Object> o = SWIGV8_OBJECT_NEW();
+	erp_js_set(o, "onHand", v8::BigInt::New(erp_js_isolate(), $1->on_hand));
+	erp_js_set(o, "reserved", v8::BigInt::New(erp_js_isolate(), $1->reserved));
+	erp_js_set(o, "available", v8::BigInt::New(erp_js_isolate(), $1->available));
+	$result = erp_js_out($result, o);
+}
+%typemap(in) erp_rate_result *OUT (erp_rate_result tmp) {
+	(void)$input;
+	memset(&tmp, 0, sizeof tmp);
+	$1 = &tmp;
+}
+%typemap(argout) erp_rate_result *OUT {
+	v8::Local<v8::Object> o = SWIGV8_OBJECT_NEW();
+	erp_js_set(o, "allowed", SWIGV8_BOOLEAN_NEW($1->allowed != 0));
+	erp_js_set(o, "count", SWIGV8_NUMBER_NEW((double)$1->count));
+	erp_js_set(o, "remaining", SWIGV8_NUMBER_NEW((double)$1->remaining));
+	erp_js_set(o, "resetMs", SWIGV8_NUMBER_NEW((double)$1->reset_ms));
+	erp_js_set(o, "retryAfterMs", SWIGV8_NUMBER_NEW((double)$1->retry_after_ms));
+	erp_js_set(o, "degraded", SWIGV8_BOOLEAN_NEW($1->degraded != 0));
+	$result = erp_js_out($result, o);
+}
+
+/* int64_t inputs (versions, limits, windows): a safe-integer Number or a BigInt. */
+%typemap(in) int64_t {
+	if ($input->IsBigInt()) {
+		bool lossless = false;
+		$1 = (int64_t)v8::Local<v8::BigInt>::Cast($input)->Int64Value(&lossless);
+		if (!lossless)
+			ERP_JS_THROW(RangeError, "in method '$symname', argument $argnum: out of the int64 range");
+	} else if ($input->IsNumber()) {
+		double d = SWIGV8_NUMBER_VALUE($input);
+		if (!(d >= -9007199254740991.0 && d <= 9007199254740991.0) || d != (double)(int64_t)d)
+			ERP_JS_THROW(RangeError, "in method '$symname', argument $argnum: expected a safe integer");
+		$1 = (int64_t)d;
+	} else {
+		ERP_JS_THROW(TypeError, "in method '$symname', argument $argnum: expected an integer");
+	}
+}
+
+%rename(erp_store_open_opts) erp_py_store_open;
+#endif /* SWIGJAVASCRIPT */
+
 %apply erp_buf *OUT { erp_buf *out, erp_buf *out_id, erp_buf *out_ids, erp_buf *out_token,
                       erp_buf *out_tenant_id, erp_buf *out_user_id };
 %apply erp_store **OUT { erp_store **out };
@@ -137,7 +354,7 @@ Failure = _native.Failure
 %apply erp_stock_level *OUT { erp_stock_level *out };
 %apply erp_rate_result *OUT { erp_rate_result *out };
 
-/* ---- what Python sees ---------------------------------------------------- */
+/* ---- what Python and Node see ---------------------------------------------------- */
 typedef int erp_rc;
 typedef struct erp_store erp_store;
 typedef struct erp_ctx erp_ctx;
