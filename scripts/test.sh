@@ -6,7 +6,7 @@
 #   1. every CTest test in build/ (unit, conformance on SQLite and on
 #      PostgreSQL, each with the mem: and the Redis cache, the cache
 #      contracts, header test, install tests), none of them skipped;
-#   2. the test suites again (every test but the header and install tests,
+#   2. the test suites again (every test but the header, install and ABI tests,
 #      which check the build rather than the code) in build-asan/, under
 #      AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer;
 #   3. the unit tests, the SQLite conformance run and the mem: and Redis
@@ -172,7 +172,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_retur
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if step "build (build-asan/, ASan+UBSan)" bash scripts/build.sh "$BUILD_ASAN" \
 	-DERP_SANITIZE=ON -DERP_BUILD_BENCH=OFF -DERP_BUILD_BINDINGS=OFF "${CMAKE_ARGS[@]}"; then
-	step "ctest (build-asan/, ASan+UBSan)" run_ctest "$BUILD_ASAN" -LE '^(headers|install)$'
+	step "ctest (build-asan/, ASan+UBSan)" run_ctest "$BUILD_ASAN" -LE '^(headers|install|abi)$'
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
