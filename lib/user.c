@@ -179,6 +179,7 @@ typedef struct {
 	const erp_ctx *ctx;
 	const char *email, *display_name, *hash; /* hash NULL: add an existing user */
 	int role;
+	const char *exists_hint;                  /* after "a user with email ... exists already" */
 	char user_id[ERP__UUID_LEN + 1];
 } add_job;
 
@@ -205,8 +206,8 @@ static int add_body(erp__tx *tx, void *payload)
 		return rc;
 	if (job->hash) {
 		if (rc == 1)
-			return erp__error(ERP_EEXISTS, ENTITY, "email", "a user with email %s exists already (add them with erp_user_add)",
-			                  job->email);
+			return erp__error(ERP_EEXISTS, ENTITY, "email", "a user with email %s exists already%s", job->email,
+			                  job->exists_hint);
 		erp__uuid_v7(job->user_id);
 		erp_value u[6] = { erp__v_text(job->user_id), erp__v_text(job->email), erp__v_text(job->display_name),
 			           erp__v_text(job->hash), erp__v_text(now), erp__v_text(ctx->user_id) };
@@ -242,27 +243,33 @@ static int add_run(erp_buf *out_id, add_job *job)
 	return rc;
 }
 
+/* Checks a new user's email (lower-cased into `mail`), display name (NULL becomes "") and password. */
+static int new_user_check(char mail[ERP__EMAIL_MAX + 1], const char *email, const char **display_name,
+                          const char *password)
+{
+	size_t chars = 0;
+	int rc;
+	if (!*display_name)
+		*display_name = "";
+	if ((rc = check_email(mail, email)) != ERP_OK)
+		return rc;
+	if (!erp__utf8_check(*display_name, strlen(*display_name), false, &chars) || chars > DISPLAY_NAME_MAX)
+		return erp__invalid("display_name", "display_name must be up to %d characters of UTF-8 without control characters",
+		                    DISPLAY_NAME_MAX);
+	return erp__password_check(password, "password");
+}
+
 int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email, const char *display_name, const char *password,
                     int role)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_ADMIN, "creating users");
 	if (rc != ERP_OK)
 		return rc;
-	char mail[ERP__EMAIL_MAX + 1];
-	size_t chars = 0;
-	if (!display_name)
-		display_name = "";
-	if ((rc = check_email(mail, email)) != ERP_OK)
+	char mail[ERP__EMAIL_MAX + 1], hash[ERP__PASSWORD_HASH_CAP];
+	if ((rc = new_user_check(mail, email, &display_name, password)) != ERP_OK || (rc = check_role(role)) != ERP_OK ||
+	    (rc = erp__password_hash(hash, ctx->store, password)) != ERP_OK)
 		return rc;
-	if (!erp__utf8_check(display_name, strlen(display_name), false, &chars) || chars > DISPLAY_NAME_MAX)
-		return erp__invalid("display_name", "display_name must be up to %d characters of UTF-8 without control characters",
-		                    DISPLAY_NAME_MAX);
-	if ((rc = erp__password_check(password, "password")) != ERP_OK || (rc = check_role(role)) != ERP_OK)
-		return rc;
-	char hash[ERP__PASSWORD_HASH_CAP];
-	if ((rc = erp__password_hash(hash, ctx->store, password)) != ERP_OK)
-		return rc;
-	add_job job = { ctx, mail, display_name, hash, role, "" };
+	add_job job = { ctx, mail, display_name, hash, role, " (add them with erp_user_add)", "" };
 	return add_run(out_id, &job);
 }
 
@@ -274,7 +281,7 @@ int erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role)
 	char mail[ERP__EMAIL_MAX + 1];
 	if ((rc = check_email(mail, email)) != ERP_OK || (rc = check_role(role)) != ERP_OK)
 		return rc;
-	add_job job = { ctx, mail, NULL, NULL, role, "" };
+	add_job job = { ctx, mail, NULL, NULL, role, "", "" };
 	return add_run(out_id, &job);
 }
 
@@ -299,29 +306,17 @@ int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, e
 		return erp__invalid("out_tenant_id", "out_tenant_id is NULL");
 	if (!store)
 		return erp__invalid("store", "store is NULL");
+	char mail[ERP__EMAIL_MAX + 1], hash[ERP__PASSWORD_HASH_CAP];
 	int rc = erp__tenant_check(name, base_currency);
-	char mail[ERP__EMAIL_MAX + 1];
-	size_t chars = 0;
-	if (!display_name)
-		display_name = "";
-	if (rc == ERP_OK)
-		rc = check_email(mail, email);
-	if (rc != ERP_OK)
-		return rc;
-	if (!erp__utf8_check(display_name, strlen(display_name), false, &chars) || chars > DISPLAY_NAME_MAX)
-		return erp__invalid("display_name", "display_name must be up to %d characters of UTF-8 without control characters",
-		                    DISPLAY_NAME_MAX);
-	if ((rc = erp__password_check(password, "password")) != ERP_OK)
-		return rc;
-	char hash[ERP__PASSWORD_HASH_CAP];
-	if ((rc = erp__password_hash(hash, store, password)) != ERP_OK)
+	if (rc != ERP_OK || (rc = new_user_check(mail, email, &display_name, password)) != ERP_OK ||
+	    (rc = erp__password_hash(hash, store, password)) != ERP_OK)
 		return rc;
 
 	/* The work runs as the new tenant's "system" admin (user_scope). */
 	erp_ctx system = { .store = store, .user_id = (char *)"system", .role = ERP_ROLE_ADMIN };
 	erp__uuid_v7(system.tenant_id);
 	snprintf(system.base_currency, sizeof system.base_currency, "%s", base_currency);
-	signup_job job = { name, base_currency, { &system, mail, display_name, hash, ERP_ROLE_ADMIN, "" } };
+	signup_job job = { name, base_currency, { &system, mail, display_name, hash, ERP_ROLE_ADMIN, "", "" } };
 	erp_storage_scope scope = user_scope(&system);
 	if ((rc = erp__tx_run(store, ERP_TX_WRITE, &scope, signup_body, &job)) != ERP_OK)
 		return rc;

@@ -137,17 +137,7 @@ int h_signup(srv_response *res, srv_request *req)
 		const char *mine = strcmp(f, "email") == 0 ? "admin_email" : strcmp(f, "password") == 0 ? "admin_password" :
 		                   strcmp(f, "display_name") == 0 ? "admin_name" : NULL;
 		if (mine) {
-			srv_reply_erp(res, rc);
-			json_t *err = json_loads(res->body, 0, NULL);
-			json_t *e = err ? json_object_get(err, "error") : NULL;
-			if (e) {
-				json_object_set_new(e, "field", json_string(mine));
-				if (rc == ERP_EEXISTS)
-					json_object_set_new(e, "message", json_string("a user with that admin_email exists already"));
-				srv_reply_json(res, res->status, err);
-			} else {
-				json_decref(err);
-			}
+			srv_reply_erp_field(res, rc, mine);
 			goto out;
 		}
 	}

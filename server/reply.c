@@ -128,10 +128,15 @@ static const char *code_of(int rc)
 
 int srv_reply_erp(srv_response *res, int rc)
 {
+	return srv_reply_erp_field(res, rc, NULL);
+}
+
+int srv_reply_erp_field(srv_response *res, int rc, const char *field_name)
+{
 	const erp_error *e = erp_error_last();
 	int status = srv_status_of(rc);
 	const char *message = e->code == rc && e->message && *e->message ? e->message : NULL;
-	const char *field = e->code == rc ? e->field : NULL;
+	const char *field = e->code == rc ? (field_name && e->field ? field_name : e->field) : NULL;
 
 	/* Backend and internal failures may describe the infrastructure (hosts,
 	 * SQL): the client gets a fixed text, the access log the real one. */

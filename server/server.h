@@ -132,6 +132,12 @@ int srv_reply_text(srv_response *res, int status, erp_buf *json_text);
  */
 int srv_reply_erp(srv_response *res, int rc);
 
+/**
+ * srv_reply_erp(), naming the field `field_name` (the request's own name
+ * for what the liberp call named otherwise) when the error names one.
+ */
+int srv_reply_erp_field(srv_response *res, int rc, const char *field_name);
+
 /** Answers a problem found by the server itself (code such as "malformed_json"). Returns 0. */
 int srv_reply_problem(srv_response *res, int status, const char *code, const char *message, const char *field);
 
