@@ -66,7 +66,7 @@ static void retry_backoff(int attempt)
 
 int erp__tx_run(erp_store *store, int mode, const erp_storage_scope *scope, erp__tx_fn fn, void *payload)
 {
-	erp__tx tx = { store, store->storage, NULL, ERP__STRBUF_INIT };
+	erp__tx tx = { store, store->storage, NULL, ERP__STRBUF_INIT, ERP_OK, "" };
 	int rc = ERP_ERETRY;
 	for (int attempt = 0; attempt < ERP__TX_ATTEMPTS; attempt++) {
 		if (attempt)
@@ -77,7 +77,11 @@ int erp__tx_run(erp_store *store, int mode, const erp_storage_scope *scope, erp_
 				continue;
 			break;
 		}
+		tx.read_failed = ERP_OK;
 		rc = fn(&tx, payload);
+		/* A value the body could not read (out of memory) was answered as NULL: nothing it made counts. */
+		if (rc == ERP_OK && tx.read_failed != ERP_OK)
+			rc = erp_error_set(tx.read_failed, NULL, NULL, tx.read_error);
 		if (rc == ERP_OK) {
 			rc = tx.st->commit(tx.stx);
 		} else {
@@ -123,10 +127,21 @@ int erp__db_next(erp__tx *tx, erp_storage_rows *rows)
 	return tx->st->next(rows);
 }
 
+/* Reads a column; a failure is kept on the transaction, which then fails. */
+static int column(erp_value *v, erp__tx *tx, erp_storage_rows *rows, size_t col)
+{
+	int rc = tx->st->column(v, rows, col);
+	if (rc != ERP_OK && tx->read_failed == ERP_OK) {
+		tx->read_failed = rc;
+		snprintf(tx->read_error, sizeof tx->read_error, "%s", erp_error_last()->message);
+	}
+	return rc;
+}
+
 const char *erp__db_text(erp__tx *tx, erp_storage_rows *rows, size_t col, char scratch[24])
 {
 	erp_value v;
-	if (tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
+	if (column(&v, tx, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
 		return NULL;
 	if (v.type == ERP_VALUE_INT) {
 		snprintf(scratch, 24, "%" PRId64, v.i);
@@ -138,7 +153,7 @@ const char *erp__db_text(erp__tx *tx, erp_storage_rows *rows, size_t col, char s
 int64_t erp__db_int(erp__tx *tx, erp_storage_rows *rows, size_t col)
 {
 	erp_value v;
-	if (tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
+	if (column(&v, tx, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL)
 		return 0;
 	if (v.type == ERP_VALUE_INT)
 		return v.i;
@@ -148,7 +163,7 @@ int64_t erp__db_int(erp__tx *tx, erp_storage_rows *rows, size_t col)
 bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col)
 {
 	erp_value v;
-	return tx->st->column(&v, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL;
+	return column(&v, tx, rows, col) != ERP_OK || v.type == ERP_VALUE_NULL;
 }
 
 void erp__db_close(erp__tx *tx, erp_storage_rows *rows)

@@ -22,6 +22,10 @@ typedef struct erp__tx {
 	erp_storage *st;
 	erp_storage_tx *stx;
 	erp__strbuf sql;   /* scratch for rendering */
+	/* The first failure of a column read (erp__db_text/int/is_null, which
+	 * answer NULL or 0 then): the transaction fails with it (see erp__tx_run). */
+	int read_failed;
+	char read_error[200];
 } erp__tx;
 
 /** Body of a transaction; may run several times (see erp__tx_run). */

@@ -238,9 +238,11 @@ static int bind_value(erp__tx *tx, list_job *job, params *p, const column *c, js
 			return erp__oom();
 		if (c->kind == ERP__F_MONEY)
 			rc = erp__scales_currency(tx, job->ctx->tenant_id, sc, unit ? unit : job->ctx->base_currency, &scale);
-		else if (unit)
+		else if (unit) {
 			rc = erp__scales_uom(tx, job->ctx->tenant_id, sc, unit, &scale);
-		else
+			if (rc == ERP_ENOTFOUND) /* a filter names no row: bad input, as an unknown currency */
+				rc = query_invalid(job, c->field->scale_field, "no core.uom with id '%.40s'", unit);
+		} else
 			rc = query_invalid(job, c->name, "a quantity filter needs an eq filter on %s", c->field->scale_field);
 		erp__scales_free(sc);
 		if (rc != ERP_OK)
@@ -429,7 +431,7 @@ static char *make_cursor(const list_job *job, const erp__row *row)
 	sort_signature(sig, sizeof sig, job);
 	if (arr)
 		json_array_append_new(arr, json_string(sig));
-	char *raw = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	char *raw = arr ? erp__json_dumps(arr, JSON_COMPACT) : NULL;
 	json_decref(arr);
 	if (!raw)
 		return NULL;
@@ -548,8 +550,8 @@ int erp_entity_list(erp_buf *out, erp_ctx *ctx, const char *type, const char *qu
 	job.type = t;
 	if (query) {
 		json_error_t jerr;
-		if (!(job.query = json_loads(query, JSON_REJECT_DUPLICATES, &jerr)))
-			return erp__error(ERP_EINVALID, t->name, "query", "query is not JSON: %s", jerr.text);
+		if (!(job.query = erp__json_loads(query, JSON_REJECT_DUPLICATES, &jerr)))
+			return erp__json_load_oom(&jerr) ? erp__oom() : erp__error(ERP_EINVALID, t->name, "query", "query is not JSON: %s", jerr.text);
 	}
 	rc = parse_query(&job);
 	if (rc == ERP_OK) {

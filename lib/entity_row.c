@@ -243,7 +243,7 @@ int erp__cell_from_json(erp__cell *cell, const erp__entity_type *t, const erp__f
 		return erp__cell_set_text(cell, id, ERP__UUID_LEN);
 	}
 	case ERP__F_JSON: {
-		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = erp__json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (!text)
 			return erp__oom();
 		size_t len = strlen(text);

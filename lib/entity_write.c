@@ -177,7 +177,8 @@ static int referenced_by(erp__tx *tx, const char *tenant, const erp__entity_type
 	return rc < 0 ? rc : ERP_OK;
 }
 
-static void stamp(erp__row *row, const erp_ctx *ctx, bool creating)
+/* ERP_OK, or erp__oom() when the acting user's name could not be copied. */
+static int stamp(erp__row *row, const erp_ctx *ctx, bool creating)
 {
 	erp__now_timestamp(row->updated_at);
 	free(row->updated_by);
@@ -189,6 +190,7 @@ static void stamp(erp__row *row, const erp_ctx *ctx, bool creating)
 		row->version = 1;
 		row->archived = false;
 	}
+	return row->updated_by && (!creating || row->created_by) ? ERP_OK : erp__oom();
 }
 
 static void set_parent(erp__row *line, const char *doc_id)
@@ -291,7 +293,8 @@ static int lines_from_json(erp__doc *doc, json_t *lines, const erp_ctx *ctx)
 			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
 			                  erp_error_last()->message);
 		erp__uuid_v7(line->id);
-		stamp(line, ctx, true);
+		if ((rc = stamp(line, ctx, true)) != ERP_OK)
+			return rc;
 	}
 	return ERP_OK;
 }
@@ -303,7 +306,9 @@ int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 	if (rc != ERP_OK)
 		return rc;
 	json_error_t jerr;
-	json_t *input = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *input = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!input && json && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!input)
 		return erp__error(ERP_EINVALID, t->name, "json", "%s", json ? jerr.text : "json is NULL");
 	create_job job = { ctx, { { 0 }, NULL, 0 }, ERP__STRBUF_INIT };
@@ -312,8 +317,8 @@ int erp_entity_create(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 		rc = erp__row_apply_json(&job.doc.row, input, true, t->lines_type ? "lines" : NULL, ctx->base_currency);
 	if (rc == ERP_OK) {
 		erp__uuid_v7(job.doc.row.id);
-		stamp(&job.doc.row, ctx, true);
-		if (t->lines_type)
+		rc = stamp(&job.doc.row, ctx, true);
+		if (rc == ERP_OK && t->lines_type)
 			rc = lines_from_json(&job.doc, json_object_get(input, "lines"), ctx);
 	}
 	if (rc == ERP_OK) {
@@ -409,7 +414,8 @@ static int lines_merge(erp__tx *tx, const erp_ctx *ctx, erp__doc *doc, json_t *l
 		if (rc != ERP_OK)
 			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
 			                  erp_error_last()->message);
-		stamp(line, ctx, creating);
+		if ((rc = stamp(line, ctx, creating)) != ERP_OK)
+			return rc;
 		if ((rc = erp__row_resolve(tx, ctx->tenant_id, line, &doc->row, sc)) != ERP_OK)
 			return erp__error(rc, erp_error_last()->entity, erp_error_last()->field, "lines[%zu]: %s", i,
 			                  erp_error_last()->message);
@@ -459,8 +465,7 @@ static int update_body(erp__tx *tx, void *payload)
 			rc = erp__doc_compute(tx, tenant, &view, sc);
 		free(kept);
 	}
-	if (rc == ERP_OK) {
-		stamp(&doc.row, job->ctx, false);
+	if (rc == ERP_OK && (rc = stamp(&doc.row, job->ctx, false)) == ERP_OK) {
 		rc = row_update(tx, tenant, &doc.row, job->version);
 		doc.row.version = job->version + 1;
 	}
@@ -508,7 +513,9 @@ int erp_entity_update(erp_buf *out, erp_ctx *ctx, const char *type, const char *
 	if (version < 1)
 		return erp__error(ERP_EINVALID, t->name, "version", "version must be the version you read (1 or more)");
 	json_error_t jerr;
-	json_t *patch = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *patch = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!patch && json && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!patch)
 		return erp__error(ERP_EINVALID, t->name, "json", "%s", json ? jerr.text : "json is NULL");
 	if (!json_is_object(patch)) {
@@ -554,8 +561,8 @@ static int delete_body(erp__tx *tx, void *payload)
 	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK && by) {
 		doc.row.archived = true;
-		stamp(&doc.row, job->ctx, false);
-		rc = row_update(tx, tenant, &doc.row, job->version);
+		if ((rc = stamp(&doc.row, job->ctx, false)) == ERP_OK)
+			rc = row_update(tx, tenant, &doc.row, job->version);
 		doc.row.version++;
 		if (rc == ERP_OK)
 			rc = finish(tx, &batch, job->ctx, &doc, "archive", before, sc, &job->after);

@@ -2,12 +2,29 @@
 #include "json_out.h"
 #include "error.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+static int dump_to_strbuf(const char *buffer, size_t size, void *data)
+{
+	erp__strbuf_append(data, buffer, size);
+	return erp__strbuf_ok(data) ? 0 : -1;
+}
+
+char *erp__json_dumps(const json_t *value, size_t flags)
+{
+	erp__strbuf sb = ERP__STRBUF_INIT;
+	if (json_dump_callback(value, dump_to_strbuf, &sb, flags) != 0 || !erp__strbuf_ok(&sb) || !sb.ptr) {
+		erp__strbuf_free(&sb);
+		return NULL;
+	}
+	return sb.ptr;
+}
+
 int erp__json_to_buf(erp_buf *out, const json_t *value)
 {
-	char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = erp__json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!text)
 		return erp__oom();
 	int rc = erp_buf_set(out, text, strlen(text));
@@ -53,6 +70,24 @@ void erp__json_put_key(erp__strbuf *sb, const char *key, bool first)
 		erp__strbuf_putc(sb, ',');
 	erp__json_put_string(sb, key, strlen(key));
 	erp__strbuf_putc(sb, ':');
+}
+
+json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err)
+{
+	errno = 0;
+	json_t *v = json_loads(input, flags, err);
+	if (v && errno == ENOMEM) {
+		/* jansson went on after a failed allocation: the value may not be the text's */
+		json_decref(v);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return v;
+}
+
+bool erp__json_load_oom(const json_error_t *err)
+{
+	return errno == ENOMEM || json_error_code(err) == json_error_out_of_memory;
 }
 
 int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n)

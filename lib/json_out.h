@@ -9,6 +9,14 @@
 
 #include "strbuf.h"
 
+/**
+ * json_dumps() that never returns damaged text: jansson ignores a failed
+ * write of an object's key, so under memory pressure json_dumps() can
+ * return JSON with a key missing. This writes through a sticky erp__strbuf
+ * instead and returns NULL on any failure. Free the text with free().
+ */
+char *erp__json_dumps(const json_t *value, size_t flags);
+
 /** Serialises `value` compactly into `out`. Does not steal the reference. */
 int erp__json_to_buf(erp_buf *out, const json_t *value);
 
@@ -20,6 +28,21 @@ void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len);
 
 /** Appends `,"key":` (or `"key":` when `first`). */
 void erp__json_put_key(erp__strbuf *sb, const char *key, bool first);
+
+/**
+ * json_loads(), ready for erp__json_load_oom() (it clears errno first).
+ * NULL also when an allocation failed during a parse that jansson
+ * finished anyway: it may then return a value without some of the text.
+ */
+json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err);
+
+/**
+ * Right after erp__json_loads() returned NULL: true when it ran out of
+ * memory rather than met bad JSON. jansson reports most allocation
+ * failures as syntax errors ("invalid token"), but malloc sets ENOMEM.
+ * The caller then answers erp__oom(), not ERP_EINVALID.
+ */
+bool erp__json_load_oom(const json_error_t *err);
 
 /** Writes ids as a JSON array of strings (`["id1","id2"]`) into `out`. */
 int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n);

@@ -944,7 +944,9 @@ int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	if (rc != ERP_OK)
 		return rc;
 	json_error_t jerr;
-	json_t *root = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!root && json && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!root)
 		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
 	json_entry je;
@@ -967,7 +969,9 @@ int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json
 	if (rc != ERP_OK)
 		return rc;
 	json_error_t jerr;
-	json_t *root = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!root && json && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!root)
 		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
 	size_t n = json_array_size(root);

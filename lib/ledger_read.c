@@ -133,6 +133,10 @@ static int get_body(erp__tx *tx, void *payload)
 		snprintf(l->analytic, sizeof l->analytic, "%s", v ? v : "");
 		v = erp__db_text(tx, rows, 7, s[7]);
 		l->memo = v ? strdup(v) : NULL;
+		if (v && !l->memo) {
+			rc = erp__oom();
+			break;
+		}
 	}
 	erp__db_close(tx, rows);
 	erp__scales *sc = erp__scales_new();
@@ -266,7 +270,9 @@ int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query)
 	char journal[ERP__UUID_LEN + 1];
 	if (query) {
 		json_error_t jerr;
-		if (!(q = json_loads(query, JSON_REJECT_DUPLICATES, &jerr)) || !json_is_object(q)) {
+		if (!(q = erp__json_loads(query, JSON_REJECT_DUPLICATES, &jerr)) || !json_is_object(q)) {
+			if (!q && erp__json_load_oom(&jerr))
+				return erp__oom();
 			json_decref(q);
 			return erp__error(ERP_EINVALID, ENTITY, "query", "query must be a JSON object");
 		}
@@ -385,6 +391,10 @@ static int balance_body(erp__tx *tx, void *payload)
 			x->debit = x->credit = 0;
 			x->code = strdup((v = erp__db_text(tx, rows, 4, s[4])) ? v : "");
 			x->name = strdup((v = erp__db_text(tx, rows, 5, s[5])) ? v : "");
+			if (!x->code || !x->name) {
+				rc = erp__oom();
+				break;
+			}
 		}
 		x->debit += erp__db_int(tx, rows, 2);
 		x->credit += erp__db_int(tx, rows, 3);
@@ -666,7 +676,15 @@ static int gl_body(erp__tx *tx, void *payload)
 		g->debit = erp__db_int(tx, rows, 5);
 		g->credit = erp__db_int(tx, rows, 6);
 		g->memo = (v = erp__db_text(tx, rows, 7, s[7])) ? strdup(v) : NULL;
+		if (v && !g->memo) {
+			rc = erp__oom();
+			break;
+		}
 		g->reference = (v = erp__db_text(tx, rows, 8, s[8])) ? strdup(v) : NULL;
+		if (v && !g->reference) {
+			rc = erp__oom();
+			break;
+		}
 	}
 	if (rows)
 		erp__db_close(tx, rows);
@@ -702,7 +720,7 @@ static int gl_body(erp__tx *tx, void *payload)
 			erp__decimal_format128(text, bal.items[i].balance, 0);
 			json_array_append_new(json_array_get(c, 3), json_pack("[s, s]", bal.items[i].currency, text));
 		}
-		char *raw = c ? json_dumps(c, JSON_COMPACT) : NULL;
+		char *raw = c ? erp__json_dumps(c, JSON_COMPACT) : NULL;
 		json_decref(c);
 		size_t blen = raw ? sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING) : 0;
 		char *b64 = raw ? malloc(blen) : NULL;

@@ -5,6 +5,7 @@
 #include "ident.h"
 
 #include <erp/user.h>
+#include <errno.h>
 #include <sodium.h>
 #include <string.h>
 
@@ -49,7 +50,7 @@ static const char *dummy_hash(erp_store *store)
 	return store->dummy_ready ? store->dummy_hash : NULL;
 }
 
-bool erp__password_verify(erp_store *store, const char *hash, const char *password)
+int erp__password_verify(erp_store *store, const char *hash, const char *password)
 {
 	bool real = hash && hash[0];
 	/* Made on the first verification of any user, known or not, so that
@@ -57,8 +58,20 @@ bool erp__password_verify(erp_store *store, const char *hash, const char *passwo
 	const char *dummy = dummy_hash(store);
 	const char *against = real ? hash : dummy;
 	if (!against)
-		return false;
-	bool ok = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
+		return erp__oom(); /* the dummy hash could not be made */
+	/* libsodium sets EINVAL for a wrong password; another failure is argon2id
+	 * failing to allocate, which says nothing about the password. But when
+	 * the allocation inside argon2id's hashing fails, libsodium reports a
+	 * mismatch, so a mismatch is verified once more: a wrong password fails
+	 * twice, a transient allocation failure does not. Unknown users (the
+	 * dummy hash) take the same two runs, so the time still tells nothing. */
+	bool ok = false;
+	for (int attempt = 0; attempt < 2 && !ok; attempt++) {
+		errno = 0;
+		ok = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
+		if (!ok && errno != EINVAL)
+			return erp__oom();
+	}
 	return real && ok;
 }
 

@@ -28,8 +28,12 @@ int erp__password_hash(char out[ERP__PASSWORD_HASH_CAP], erp_store *store, const
  * Verifies `password` against `hash`. A NULL or empty `hash` (no such user,
  * no password set) is verified against a dummy hash of the same cost, so
  * that the answer takes as long as for a real user; it is then false.
+ *
+ * @return 1 when the password matches, 0 when it does not, ERP_ERROR (raised)
+ *         when argon2id could not run for want of memory: that is no
+ *         answer about the password, and must not count as a failed guess.
  */
-bool erp__password_verify(erp_store *store, const char *hash, const char *password);
+int erp__password_verify(erp_store *store, const char *hash, const char *password);
 
 /** True when `hash` was made at another cost than the store's current one. */
 bool erp__password_needs_rehash(const erp_store *store, const char *hash);

@@ -8,6 +8,9 @@
  * tombstone "r" ("read storage"), and readers refill the cache only with an
  * add that fails while the tombstone is there. So a reader that read
  * storage just before the change can never put the old session back.
+ * A tombstone the cache could not take (Redis down or hung) leaves the old
+ * entry there for up to the granularity: until it has expired, this store
+ * resumes every session from storage.
  */
 #include "session_internal.h"
 
@@ -105,12 +108,16 @@ void erp__sessions_forget(erp_store *store, erp__session_list *ended)
 {
 	if (erp__cache_shared(store)) {
 		int64_t ttl = granularity_ms(store->opts.session_idle_ms) + 1000;
+		bool refused = false;
 		for (size_t i = 0; i < ended->count; i++) {
 			char key[ERP__CACHE_KEY_MAX];
 			session_cache_key(key, store, ended->hash[i]);
 			/* A failure leaves an entry that expires within the granularity. */
-			(void)erp__cache_set(store, key, TOMBSTONE, 1, ttl);
+			if (erp__cache_set(store, key, TOMBSTONE, 1, ttl) != ERP_OK)
+				refused = true;
 		}
+		if (refused)
+			atomic_store(&store->session_cache_distrust_until_ms, erp__now_ms() + ttl);
 	}
 	free(ended->hash);
 	memset(ended, 0, sizeof *ended);
@@ -298,7 +305,7 @@ static int login_write_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK) {
 		char after[300];
 		json_t *j = json_pack("{s:s, s:s}", "user_id", a->user_id, "client_key", job->client_key);
-		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		char *text = j ? erp__json_dumps(j, JSON_COMPACT) : NULL;
 		json_decref(j);
 		if (!text)
 			return erp__oom();
@@ -356,7 +363,10 @@ int erp_session_login(erp_buf *out_token, erp_ctx **out_ctx, erp_store *store, c
 	if ((rc = erp__tx_run(store, ERP_TX_READ, &store_scope, login_lookup_body, &look)) != ERP_OK)
 		return rc;
 	/* Always one argon2id verification: a real hash or the dummy one. */
-	bool ok = erp__password_verify(store, look.found ? look.hash : NULL, password);
+	int verified = erp__password_verify(store, look.found ? look.hash : NULL, password);
+	if (verified < 0)
+		return verified;
+	bool ok = verified == 1;
 	if (!ok || !look.member)
 		return login_refused(store, mail, client_key);
 
@@ -463,7 +473,7 @@ int erp_session_resume(erp_ctx **out_ctx, erp_store *store, const char *token)
 		return erp__error(ERP_EAUTH, NULL, NULL, "the token is malformed");
 	int64_t now = erp__now_ms();
 
-	if (erp__cache_shared(store)) {
+	if (erp__cache_shared(store) && now >= atomic_load(&store->session_cache_distrust_until_ms)) {
 		char key[ERP__CACHE_KEY_MAX];
 		erp_buf cached = ERP_BUF_INIT;
 		session_cache_key(key, store, hash);
@@ -488,7 +498,17 @@ int erp_session_resume(erp_ctx **out_ctx, erp_store *store, const char *token)
 		return erp__error(ERP_EAUTH, NULL, NULL, NOT_A_SESSION);
 	if (now - job.row.last_seen_ms >= granularity_ms(job.row.idle_ms)) {
 		session_touch touch = { hash, now };
-		if ((rc = erp__tx_run(store, ERP_TX_WRITE, &scope, session_touch_body, &touch)) != ERP_OK)
+		rc = erp__tx_run(store, ERP_TX_WRITE, &scope, session_touch_body, &touch);
+		/*
+		 * The session was just read live: a touch that storage cannot
+		 * write now (a full disk, a busy writer) costs it only idle time,
+		 * never the read it is resumed for. Not cached: the next call
+		 * tries the touch again.
+		 */
+		if (rc == ERP_EBACKEND || rc == ERP_ERETRY)
+			return erp__ctx_make(out_ctx, store, job.row.tenant_id, job.row.user_id, job.row.role,
+			                     job.row.currency, hash);
+		if (rc != ERP_OK)
 			return rc;
 		job.row.last_seen_ms = now;
 	}

@@ -3,6 +3,7 @@
 
 #include "audit_internal.h"
 #include "error.h"
+#include "json_out.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -73,7 +74,7 @@ static int setting_get_body(erp__tx *tx, void *payload)
 static char *audit_json(const char *key, const char *value)
 {
 	json_t *o = json_pack("{s:s, s:s}", "key", key, "value", value);
-	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	char *text = o ? erp__json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	return text;
 }

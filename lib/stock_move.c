@@ -777,6 +777,8 @@ static int write_all(erp__db_batch *b, move_job *job, int64_t now_ms)
 			                       "WHERE tenant_id = $1 AND product_id = $2 AND seq = $3",
 			                       p, 5);
 		}
+		if (rc != ERP_OK) /* a layer's update could not be queued: never overwrite that failure */
+			break;
 		erp_value p[6] = { erp__v_text(tenant), erp__v_text(ps->info.id), erp__v_int(ps->val.qty), erp__v_int(ps->val.value),
 			           erp__v_int(ps->last_layer), erp__v_int(ps->val.unit_cost) };
 		rc = erp__db_batch_add(b,
@@ -1011,7 +1013,9 @@ int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	if (!json)
 		return erp__invalid("json", "json is NULL");
 	json_error_t jerr;
-	json_t *root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root = erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
 		return erp__error(ERP_EINVALID, ENTITY, "json", "the move must be a JSON object: %s", root ? "not an object" : jerr.text);

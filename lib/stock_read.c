@@ -349,7 +349,9 @@ static int parse_query(read_job *job, const char *query, const char *const *allo
 	if (!query)
 		return ERP_OK;
 	json_error_t jerr;
-	json_t *q = json_loads(query, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *q = erp__json_loads(query, JSON_REJECT_DUPLICATES, &jerr);
+	if (!q && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!q || !json_is_object(q)) {
 		json_decref(q);
 		return erp__invalid("query", "query must be a JSON object");
@@ -704,7 +706,8 @@ static int valuation_body(erp__tx *tx, read_job *job)
 	for (size_t t = 0; rc >= 0 && t < ntot; t++) {
 		char text[ERP__DECIMAL_TEXT128];
 		erp__decimal_format128(text, tot[t].total, tot[t].exponent);
-		json_object_set_new(totals, tot[t].currency, json_string(text));
+		if (json_object_set_new(totals, tot[t].currency, json_string(text)) != 0)
+			rc = erp__oom();
 	}
 	if (rc < 0) {
 		json_decref(products);

@@ -188,7 +188,9 @@ int erp_stock_reserve_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	if (!out)
 		return erp__invalid("out", "out is NULL");
 	json_error_t jerr;
-	json_t *root = json ? json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	json_t *root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (!root && json && erp__json_load_oom(&jerr))
+		return erp__oom();
 	if (!root || !json_is_object(root)) {
 		json_decref(root);
 		return erp__error(ERP_EINVALID, ENTITY, "json", "the reservation must be a JSON object");

@@ -85,7 +85,10 @@ static int verify_body(erp__tx *tx, void *payload)
 		}
 	}
 	char n[32];
-	if (erp__db_first_text(tx, "SELECT count(*) FROM {inventory.moves} WHERE tenant_id = $1", &t, 1, n, sizeof n) == 1)
+	int counted = erp__db_first_text(tx, "SELECT count(*) FROM {inventory.moves} WHERE tenant_id = $1", &t, 1, n, sizeof n);
+	if (counted < 0)
+		return counted;
+	if (counted == 1)
 		job->moves = strtoll(n, NULL, 10);
 	return ERP_OK;
 }

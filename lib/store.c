@@ -132,6 +132,7 @@ int erp_store_open(erp_store **out, const char *url, const erp_store_options *op
 		return erp__oom();
 	}
 	atomic_init(&store->cache_failures, 0);
+	atomic_init(&store->session_cache_distrust_until_ms, 0);
 	if (!(store->posts = erp__post_group_new())) {
 		pthread_mutex_destroy(&store->lock);
 		free(store);
@@ -188,13 +189,14 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 		json_decref(checks);
 		return erp__oom();
 	}
-	json_object_set_new(report, "checks", checks);
+	/* jansson reports a value it could not add only by its return: a report missing one is no report. */
+	bool whole = json_object_set_new(report, "checks", checks) == 0;
 	int first_failure = ERP_OK;
 	char first_message[1024] = "";
 
 	int version = 0;
 	int rc = erp__migrate_verify(store, &version);
-	json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "migrations", "ok", rc == ERP_OK,
+	whole &= !json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "migrations", "ok", rc == ERP_OK,
 	                                        "detail", rc == ERP_OK ? "every applied migration matches" : erp_error_last()->message));
 	if (rc != ERP_OK) {
 		first_failure = rc;
@@ -204,7 +206,7 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 	if (store->storage->check) {
 		erp_buf found = ERP_BUF_INIT;
 		rc = store->storage->check(&found, store->storage);
-		json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "storage", "ok", rc == ERP_OK,
+		whole &= !json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", "storage", "ok", rc == ERP_OK,
 		                                        "detail", found.size ? found.ptr : (rc == ERP_OK ? "ok" : erp_error_last()->message)));
 		if (rc != ERP_OK && first_failure == ERP_OK) {
 			first_failure = rc;
@@ -221,7 +223,8 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 	for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
 		erp__strbuf detail = ERP__STRBUF_INIT;
 		rc = parts[k].run(store, &detail);
-		json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", parts[k].name, "ok", rc == ERP_OK, "detail",
+		whole &= erp__strbuf_ok(&detail);
+		whole &= !json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", parts[k].name, "ok", rc == ERP_OK, "detail",
 		                                        detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message));
 		if (rc != ERP_OK && first_failure == ERP_OK) {
 			first_failure = rc;
@@ -231,8 +234,8 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 		erp__strbuf_free(&detail);
 	}
 
-	json_object_set_new(report, "ok", json_boolean(first_failure == ERP_OK));
-	rc = out ? erp__json_to_buf(out, report) : ERP_OK;
+	whole &= json_object_set_new(report, "ok", json_boolean(first_failure == ERP_OK)) == 0;
+	rc = !out ? ERP_OK : whole ? erp__json_to_buf(out, report) : erp__oom();
 	json_decref(report);
 	if (rc != ERP_OK)
 		return rc;

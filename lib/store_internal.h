@@ -21,6 +21,7 @@ struct erp_store {
 	erp_store_options opts;    /* a copy, every field filled in */
 	char cache_prefix[48];     /* "erp:<store identity>:" before every cache key */
 	atomic_llong cache_failures; /* cache calls that failed since open */
+	atomic_llong session_cache_distrust_until_ms; /* session.c: cached sessions unused until then */
 	pthread_mutex_t lock;      /* guards what follows */
 	char cache_error[256];     /* the last cache failure's message */
 	bool dummy_ready;          /* dummy_hash has been made */

@@ -99,8 +99,8 @@ static int not_a_member(const char *user_id)
 static int audit_member(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *user_id, const json_t *before,
                         const json_t *after)
 {
-	char *b = before ? json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *b = before ? erp__json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? erp__json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	int rc = ((before && !b) || (after && !a)) ? erp__oom()
 	                                          : erp__audit_append(tx, ctx, action, ENTITY, user_id, b, a);
 	free(b);
@@ -586,7 +586,10 @@ int erp_user_change_password(erp_ctx *ctx, const char *old_password, const char 
 	/* Guessing through this call is throttled like logins. */
 	if ((rc = erp__login_throttle_check(ctx->store, job.email, "")) != ERP_OK)
 		return rc;
-	if (!erp__password_verify(ctx->store, job.hash, old_password)) {
+	int verified = erp__password_verify(ctx->store, job.hash, old_password);
+	if (verified < 0)
+		return verified;
+	if (!verified) {
 		if ((rc = erp__login_failure_record(ctx->store, job.email, "")) != ERP_OK)
 			return rc;
 		return erp__error(ERP_EAUTH, ENTITY, "old_password", "the old password is wrong");

@@ -20,6 +20,8 @@ PACKAGES=(
 	libmicrohttpd-dev
 	# tests: CMocka, valgrind, a second compiler, ledger-cli for cross-checks
 	libcmocka-dev valgrind clang ledger
+	# the fuzz targets (scripts/fuzz.sh): libFuzzer and the sanitizers for clang
+	libclang-rt-14-dev
 	# throwaway servers for the conformance suite (PostgreSQL 15, Redis)
 	postgresql redis-server
 	# bindings (SWIG 4.1; Python)

@@ -5,13 +5,20 @@
 #
 #   1. every CTest test in build/ (unit, conformance on SQLite and on
 #      PostgreSQL, each with the mem: and the Redis cache, the cache
-#      contracts, header test, install tests), none of them skipped;
-#   2. the test suites again (every test but the header, install and ABI tests,
-#      which check the build rather than the code) in build-asan/, under
-#      AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer;
-#   3. the unit tests, the SQLite conformance run and the mem: and Redis
-#      cache contracts under valgrind memcheck, failing on any memory error
-#      and on definite or indirect leaks.
+#      contracts, erp-server's suite, crash consistency, backend faults,
+#      allocation failures, fuzz corpora replays, bindings, header, install
+#      and ABI tests), none of them skipped;
+#   2. the suites again in build-asan/ under AddressSanitizer (with
+#      LeakSanitizer) and UndefinedBehaviorSanitizer: every test but those
+#      that check the build rather than the code (header, install, ABI),
+#      the allocation-failure sweep (it brings its own malloc) and the crash
+#      runs (their servers are killed on purpose); the conformance suite
+#      once per backend (SQLite with mem:, PostgreSQL with Redis) rather
+#      than four times;
+#   3. the libFuzzer targets (scripts/fuzz.sh: clang, ASan+UBSan, a bounded
+#      time per target, ERP_FUZZ_SECONDS, default 15 here);
+#   4. the suite under valgrind memcheck (scripts/valgrind-suite.sh),
+#      failing on any memory error and on definite or indirect leaks.
 #
 #   bash scripts/test.sh
 #
@@ -147,18 +154,6 @@ run_ctest() {
 	return "$rc"
 }
 
-# valgrind_run NAME ARGS...: one test program under memcheck, run from
-# build/tests as CTest runs it.
-# shellcheck disable=SC2054 # the commas belong to valgrind options
-VALGRIND=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect
-          --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --num-callers=30)
-if [[ -f tests/valgrind.supp ]]; then
-	VALGRIND+=(--suppressions="$root/tests/valgrind.supp")
-fi
-valgrind_run() {
-	(cd "$BUILD/tests" && "${VALGRIND[@]}" "$@")
-}
-
 step "install dependencies" bash scripts/install-deps.sh || fatal
 step "build (build/, -Werror)" bash scripts/build.sh "$BUILD" "${CMAKE_ARGS[@]}" || fatal
 step "start PostgreSQL" start_postgres || fatal
@@ -172,17 +167,13 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:detect_stack_use_after_retur
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 if step "build (build-asan/, ASan+UBSan)" bash scripts/build.sh "$BUILD_ASAN" \
 	-DERP_SANITIZE=ON -DERP_BUILD_BENCH=OFF -DERP_BUILD_BINDINGS=OFF "${CMAKE_ARGS[@]}"; then
-	step "ctest (build-asan/, ASan+UBSan)" run_ctest "$BUILD_ASAN" -LE '^(headers|install|abi)$'
+	step "ctest (build-asan/, ASan+UBSan)" run_ctest "$BUILD_ASAN" -LE '^(headers|install|abi|alloc|crash)$' \
+		-E '^conformance_(sqlite_redis|postgresql)$'
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
-step "valgrind test_unit" valgrind_run ./test_unit
-step "valgrind test_conformance sqlite" valgrind_run ./test_conformance sqlite
-if [[ -x "$BUILD/tests/test_cache" ]]; then
-	step "valgrind test_cache mem" valgrind_run ./test_cache mem
-	if [[ -n "${ERP_TEST_REDIS_URL:-}" ]]; then
-		step "valgrind test_cache redis" valgrind_run ./test_cache redis
-	fi
-fi
+step "fuzz (build-fuzz/, clang, libFuzzer, ASan+UBSan)" env ERP_FUZZ_SECONDS="${ERP_FUZZ_SECONDS:-15}" \
+	bash scripts/fuzz.sh
+step "valgrind (build/, scripts/valgrind-suite.sh)" bash scripts/valgrind-suite.sh "$BUILD"
 
 (( failed == 0 ))

@@ -41,6 +41,9 @@ static const char usage[] =
 	"  --allow-signup          ALLOW_SIGNUP=1  anyone may create a tenant (POST /api/v1/tenants)\n"
 	"  --demo                                  create a demo tenant, admin and sample data first\n"
 	"  --ready-file PATH                       write the bound port to PATH once serving\n"
+	"  --verify                                check the store (erp_store_verify: ledger hash chains and\n"
+	"                                          balances, stock quants and valuation layers), print the\n"
+	"                                          JSON report and exit: 0 all checks pass, 1 otherwise\n"
 	"  --help                                  this text\n";
 
 static int bad(const char *name, const char *why, const char *value)
@@ -156,7 +159,7 @@ static int set_bind(srv_config *cfg, const char *name, const char *value)
 
 enum {
 	O_DATABASE_URL, O_REDIS_URL, O_BIND, O_PORT, O_LOG_LEVEL, O_ORIGINS, O_RL_TTL, O_RL_MAX,
-	O_BODY_LIMIT, O_THREADS, O_POOL_SIZE, O_ALLOW_SIGNUP, O_DEMO, O_READY_FILE, O_HELP
+	O_BODY_LIMIT, O_THREADS, O_POOL_SIZE, O_ALLOW_SIGNUP, O_DEMO, O_READY_FILE, O_VERIFY, O_HELP
 };
 
 static const struct option_def {
@@ -179,6 +182,7 @@ static const struct option_def {
 	{ O_ALLOW_SIGNUP, "ALLOW_SIGNUP", "--allow-signup", true },
 	{ O_DEMO, NULL, "--demo", true },
 	{ O_READY_FILE, NULL, "--ready-file", false },
+	{ O_VERIFY, NULL, "--verify", true },
 	{ O_HELP, NULL, "--help", true },
 };
 
@@ -259,6 +263,8 @@ static int apply(srv_config *cfg, int id, const char *name, const char *value, b
 		return parse_bool(name, value, &cfg->demo);
 	case O_READY_FILE:
 		return set_string(&cfg->ready_file, name, value);
+	case O_VERIFY:
+		return parse_bool(name, value, &cfg->verify);
 	}
 	return 0;
 }

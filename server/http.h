@@ -19,7 +19,7 @@ void srv_http_connection(void *cls, struct MHD_Connection *conn, void **socket_c
 void srv_http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                         enum MHD_RequestTerminationCode toe);
 /** libmicrohttpd's own messages, logged at debug level. */
-void srv_http_mhd_log(void *cls, const char *fmt, va_list ap);
+void srv_http_mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /** srv_log whatever LOG_LEVEL says (the "listening" line). */
 void srv_log_force(int level, const char *msg, json_t *fields);

@@ -3,6 +3,7 @@
  * stop. SIGTERM or SIGINT: new requests get 503, the listening socket
  * closes, the requests in flight finish (at most 30 s), then the store
  * closes and the process exits 0. A second signal stops at once.
+ * --verify checks the store instead of serving (verify_store).
  */
 #include "http.h"
 
@@ -71,7 +72,23 @@ static int write_ready_file(const char *path, int port)
 	return rc;
 }
 
+/* --verify: erp_store_verify's JSON report on stdout; 0 when every check
+ * passes, 1 when one fails or cannot run (the reason also on stderr). */
+static int verify_store(erp_store *store)
+{
+	erp_buf report = ERP_BUF_INIT;
+	int rc = erp_store_verify(&report, store);
+	if (report.ptr)
+		printf("%s\n", report.ptr);
+	if (rc != ERP_OK)
+		fprintf(stderr, "erp-server: --verify: %s: %s\n", erp_error_name(rc), erp_error_last()->message);
+	erp_buf_dispose(&report);
+	return rc == ERP_OK ? 0 : 1;
+}
+
 static atomic_bool started;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -188,6 +205,7 @@ int main(int argc, char **argv)
 	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
 	opts.cache_url = srv.cfg.redis_url;
 	opts.pool_size = srv.cfg.pool_size;
+	opts.no_migrate = srv.cfg.verify; /* checking a store never changes it */
 	rc = erp_store_open(&srv.store, srv.cfg.database_url, &opts);
 	if (rc != ERP_OK) {
 		const erp_error *e = erp_error_last();
@@ -197,10 +215,15 @@ int main(int argc, char **argv)
 			        srv_config_name(strcmp(field, "url") == 0 ? "DATABASE_URL" : "REDIS_URL"), e->message);
 			rc = 2;
 		} else {
-			fprintf(stderr, "erp-server: cannot open the store %s (cache %s): %s: %s\n", db_shown ? db_shown : "",
-			        cache_shown ? cache_shown : "", erp_error_name(rc), e->message);
+			fprintf(stderr, "erp-server: cannot open the store of %s %s (cache %s): %s: %s\n",
+			        srv_config_name("DATABASE_URL"), db_shown ? db_shown : "", cache_shown ? cache_shown : "",
+			        erp_error_name(rc), e->message);
 			rc = 1;
 		}
+		goto out;
+	}
+	if (srv.cfg.verify) {
+		rc = verify_store(srv.store);
 		goto out;
 	}
 	if (srv_metrics_new(&srv.metrics) != 0) {

@@ -131,6 +131,15 @@ int srv_reply_erp(srv_response *res, int rc)
 	return srv_reply_erp_field(res, rc, NULL);
 }
 
+/*
+ * A backend failure for lack of space (SQLite's SQLITE_FULL, or ENOSPC
+ * text): 507, as retrying will not help until someone frees space.
+ */
+static bool storage_full(const char *message)
+{
+	return message && (strstr(message, "database or disk is full") || strstr(message, "No space left on device"));
+}
+
 int srv_reply_erp_field(srv_response *res, int rc, const char *field_name)
 {
 	const erp_error *e = erp_error_last();
@@ -142,7 +151,12 @@ int srv_reply_erp_field(srv_response *res, int rc, const char *field_name)
 	 * SQL): the client gets a fixed text, the access log the real one. */
 	if (rc == ERP_EBACKEND || status == 500) {
 		snprintf(detail, sizeof detail, "%s: %s", erp_error_name(rc), message ? message : "");
-		message = rc == ERP_EBACKEND ? "the storage backend failed; try again later" : "internal error";
+		if (rc == ERP_EBACKEND && storage_full(message)) {
+			status = 507;
+			message = "the storage is full; nothing was written";
+		} else {
+			message = rc == ERP_EBACKEND ? "the storage backend failed; try again later" : "internal error";
+		}
 		field = NULL;
 	}
 	if (!message) {

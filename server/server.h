@@ -48,6 +48,7 @@ typedef struct srv_config {
 	bool demo;               /* --demo: create a demo tenant, admin and sample data first */
 	bool allow_signup;       /* ALLOW_SIGNUP=1, --allow-signup: POST /api/v1/tenants open to anyone */
 	char *ready_file;        /* --ready-file PATH: write the bound port there once serving (tests) */
+	bool verify;             /* --verify: run erp_store_verify on the store, print its report, exit 0/1 */
 } srv_config;
 
 /**

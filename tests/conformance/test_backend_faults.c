@@ -1,17 +1,23 @@
 /*
  * Each backend's own ways to fail: unopenable files, corrupt databases,
- * refused credentials, unreachable or silent servers, missing rights,
- * server restarts; and, on PostgreSQL, row-level security as a second
- * wall behind the core's tenant filter.
+ * a full disk and a read-only file system (SQLite on a tmpfs of its own,
+ * mounted when run as root, else skipped), refused credentials,
+ * unreachable or silent servers, missing rights, server restarts; and, on
+ * PostgreSQL, row-level security as a second wall behind the core's
+ * tenant filter. The same faults under erp-server: tests/faults.
  */
 #include "conformance.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,6 +112,178 @@ static void test_faults__sqlite_memory_store_works(void **state)
 	assert_erp_ok(erp_setting_set(ctx, "k", "v"));
 	erp_ctx_free(ctx);
 	erp_store_close(s);
+}
+
+/* ---- SQLite on a small file system of its own ------------------------ */
+
+#define FAULTS_PASSWORD "correct horse battery"
+
+/* A tmpfs of `bytes` on a new directory; NULL (the reason on stderr) when it cannot be mounted. */
+static char *small_fs_mount(size_t bytes)
+{
+	char tmpl[] = "/tmp/erp-faults-XXXXXX";
+	if (!mkdtemp(tmpl))
+		return NULL;
+	char opts[64];
+	snprintf(opts, sizeof opts, "size=%zu,mode=0755", bytes);
+	if (mount("tmpfs", tmpl, "tmpfs", 0, opts) != 0) {
+		fprintf(stderr, "cannot mount a tmpfs on %s (%s): needs root; skipped\n", tmpl, strerror(errno));
+		rmdir(tmpl);
+		return NULL;
+	}
+	char *dir = strdup(tmpl);
+	assert_non_null(dir);
+	return dir;
+}
+
+static void small_fs_remount(const char *dir, unsigned long flags)
+{
+	assert_int_equal(mount("tmpfs", dir, "tmpfs", MS_REMOUNT | flags, NULL), 0);
+}
+
+static void small_fs_unmount(char *dir)
+{
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+	free(dir);
+}
+
+/* Writes DIR/filler until the file system refuses for lack of space. */
+static void small_fs_fill(const char *dir)
+{
+	char path[256], block[4096];
+	snprintf(path, sizeof path, "%s/filler", dir);
+	memset(block, 0xa5, sizeof block);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	assert_true(fd >= 0);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	assert_int_equal(errno, ENOSPC);
+	close(fd);
+}
+
+static void small_fs_free(const char *dir)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/filler", dir);
+	assert_int_equal(unlink(path), 0);
+}
+
+static void test_faults__sqlite_disk_full_refuses_whole_writes_then_recovers(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	char *dir = small_fs_mount(4u << 20);
+	if (!dir)
+		skip();
+	char url[256], tenant[37], u[16], email[96], key[32];
+	snprintf(url, sizeof url, "sqlite:%s/erp.db", dir);
+	erp_store_options opts = erp_test_store_options();
+	opts.session_idle_ms = 1000; /* a resume touches the session every 100 ms */
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	erp_test_tenant(tenant, s);
+	erp_ctx *ctx = erp_test_ctx(s, tenant, ERP_ROLE_ADMIN);
+	erp_test_unique(u);
+	snprintf(email, sizeof email, "full.%s@example.com", u);
+	erp_buf id = ERP_BUF_INIT, token = ERP_BUF_INIT, v = ERP_BUF_INIT;
+	assert_erp_ok(erp_user_create(&id, ctx, email, "Full Disk", FAULTS_PASSWORD, ERP_ROLE_ADMIN));
+	assert_erp_ok(erp_session_login(&token, NULL, s, email, FAULTS_PASSWORD, tenant, NULL));
+	assert_erp_ok(erp_setting_set(ctx, "before", "full"));
+	int64_t settings_before = erp_test_count(s, tenant, "{system.settings}");
+	int64_t audit_before = erp_test_count(s, tenant, "{system.audit_log}");
+
+	small_fs_fill(dir);
+	/* Write until refused: the WAL file may still have room. */
+	int rc = ERP_OK, written = 0;
+	while (rc == ERP_OK && written < 20000) {
+		snprintf(key, sizeof key, "k%d", written);
+		rc = erp_setting_set(ctx, key, "a value long enough to use the space up in a reasonable number of writes");
+		if (rc == ERP_OK)
+			written++;
+	}
+	assert_erp_error(rc, ERP_EBACKEND, NULL);
+	if (!strstr(erp_error_last()->message, "full"))
+		fail_msg("the error does not say the disk is full: %s", erp_error_last()->message);
+	/* All or nothing: the refused setting and its audit row are absent, the others all there. */
+	assert_erp_error(erp_setting_get(&v, ctx, key), ERP_ENOTFOUND, NULL);
+	assert_int_equal(erp_test_count(s, tenant, "{system.settings}") - settings_before, written);
+	assert_int_equal(erp_test_count(s, tenant, "{system.audit_log}") - audit_before, written);
+	assert_erp_error(erp_setting_set(ctx, key, "x"), ERP_EBACKEND, NULL);
+	/* Reads work, and so does a session whose touch (a write) is due. */
+	assert_erp_ok(erp_setting_get(&v, ctx, "before"));
+	assert_string_equal(v.ptr, "full");
+	usleep(200 * 1000);
+	erp_ctx *resumed = NULL;
+	assert_erp_ok(erp_session_resume(&resumed, s, token.ptr));
+	erp_ctx_free(resumed);
+	erp_buf health = ERP_BUF_INIT;
+	assert_erp_ok(erp_store_health(&health, s));
+	erp_buf_dispose(&health);
+
+	small_fs_free(dir);
+	assert_erp_ok(erp_setting_set(ctx, key, "after"));
+	assert_erp_ok(erp_store_verify(NULL, s));
+	erp_buf_dispose(&id);
+	erp_buf_dispose(&token);
+	erp_buf_dispose(&v);
+	erp_ctx_free(ctx);
+	erp_store_close(s);
+	small_fs_unmount(dir);
+}
+
+/*
+ * A database that may not be written: on a file system remounted read-only
+ * (as root, who ignores file modes) or by mode 0444 (otherwise). A store is
+ * opened for writing or not at all, so the open is refused, naming the file
+ * and the reason; nothing changes; writable again, it opens and verifies.
+ */
+static void test_faults__sqlite_read_only_database_is_refused_naming_it(void **state)
+{
+	(void)state;
+	skip_unless("sqlite");
+	int as_root = geteuid() == 0;
+	char *dir = NULL, *fresh = NULL, url[256];
+	if (as_root) {
+		if (!(dir = small_fs_mount(8u << 20)))
+			skip();
+		snprintf(url, sizeof url, "sqlite:%s/erp.db", dir);
+	} else {
+		fresh = erp_test_url_fresh();
+		snprintf(url, sizeof url, "%s", fresh);
+	}
+	const char *path = url + strlen("sqlite:");
+	erp_store_options opts = erp_test_store_options();
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	char tenant[37];
+	erp_test_tenant(tenant, s);
+	erp_store_close(s);
+	if (as_root)
+		small_fs_remount(dir, MS_RDONLY);
+	else
+		assert_int_equal(chmod(path, 0444), 0);
+
+	s = NULL;
+	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
+	assert_null(s);
+	const char *m = erp_error_last()->message;
+	const char *why = as_root ? "the file system is read-only" : "the file is read-only (permission denied)";
+	if (!strstr(m, path) || !strstr(m, why))
+		fail_msg("the error does not name the file and \"%s\": %s", why, m);
+
+	if (as_root)
+		small_fs_remount(dir, 0);
+	else
+		assert_int_equal(chmod(path, 0644), 0);
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	assert_int_equal(erp_test_scalar(s, NULL, "SELECT count(*) FROM {auth.tenants}"), 1);
+	assert_erp_ok(erp_store_verify(NULL, s));
+	erp_store_close(s);
+	if (as_root)
+		small_fs_unmount(dir);
+	else
+		erp_test_url_drop(fresh);
 }
 
 /* ---- PostgreSQL ------------------------------------------------------ */
@@ -317,6 +495,8 @@ int erp_conformance_backend_faults(void)
 		cmocka_unit_test(test_faults__sqlite_file_that_is_not_a_database),
 		cmocka_unit_test(test_faults__sqlite_corrupt_database_is_reported_never_crashes),
 		cmocka_unit_test(test_faults__sqlite_memory_store_works),
+		cmocka_unit_test(test_faults__sqlite_disk_full_refuses_whole_writes_then_recovers),
+		cmocka_unit_test(test_faults__sqlite_read_only_database_is_refused_naming_it),
 		cmocka_unit_test(test_faults__pg_wrong_password_is_eauth),
 		cmocka_unit_test(test_faults__pg_refused_port_is_ebackend_at_once),
 		cmocka_unit_test(test_faults__pg_silent_server_times_out),

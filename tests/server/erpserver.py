@@ -10,6 +10,8 @@ Environment:
   ERP_TEST_PG_URL          PostgreSQL URL whose role may CREATE DATABASE
                            (scripts/pg-start.sh); a fresh database per server
   ERP_TEST_REDIS_URL       when set, the servers use it as REDIS_URL
+  ERP_SERVER_WRAPPER       a command line put before the binary, e.g. valgrind
+                           and its options (scripts/valgrind-suite.sh)
 """
 
 import glob
@@ -17,6 +19,7 @@ import http.client
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -45,6 +48,15 @@ def server_bin():
         if os.access(c, os.X_OK):
             return c
     return None
+
+
+def server_command(args):
+    """The command that runs erp-server with `args`: ERP_SERVER_WRAPPER's
+    words (split as a shell would), the binary, the arguments."""
+    binary = server_bin()
+    if not binary:
+        raise RuntimeError("ERP_SERVER_BIN is not set and build/server/erp-server does not exist")
+    return shlex.split(os.environ.get("ERP_SERVER_WRAPPER", "")) + [binary] + list(args)
 
 
 def backend():
@@ -181,10 +193,7 @@ class Server:
 
     def spawn(self, args=None):
         """Starts the process without waiting for it to serve."""
-        binary = server_bin()
-        if not binary:
-            raise RuntimeError("ERP_SERVER_BIN is not set and build/server/erp-server does not exist")
-        cmd = [binary] + (self.args if args is None else args)
+        cmd = server_command(self.args if args is None else args)
         self.proc = subprocess.Popen(cmd, env=self.environment(), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for stream, sink in ((self.proc.stdout, self.stdout_lines), (self.proc.stderr, self.stderr_lines)):

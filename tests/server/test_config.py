@@ -15,7 +15,7 @@ def run_server(env=None, args=None, timeout=60):
     # A database that must not be created when the configuration is refused.
     base["DATABASE_URL"] = "sqlite:%s/never.db" % tmp
     base.update(env or {})
-    r = subprocess.run([erpserver.server_bin()] + list(args or []), env=base, stdin=subprocess.DEVNULL,
+    r = subprocess.run(erpserver.server_command(args or []), env=base, stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     created = os.listdir(tmp)
     os.rmdir(tmp) if not created else None

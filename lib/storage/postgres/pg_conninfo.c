@@ -5,6 +5,7 @@
 
 #include <erp/sys/backend.h>
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,9 @@ static int invalid_option(PQconninfoOption *parsed, const char *keyword, const c
 static int parse_url(const char *conninfo, char **user_options, int *url_timeout)
 {
 	char *err = NULL;
+	errno = 0;
 	PQconninfoOption *parsed = PQconninfoParse(conninfo, &err);
+	int parse_errno = errno;
 	PQconninfoOption *o;
 	char msg[512];
 	size_t len;
@@ -100,8 +103,11 @@ static int parse_url(const char *conninfo, char **user_options, int *url_timeout
 	*user_options = NULL;
 	*url_timeout = -1;
 	if (!parsed) {
-		if (!err)
+		/* libpq says "out of memory" as the error of a URL it could not parse for want of memory */
+		if (!err || parse_errno == ENOMEM || strncmp(err, "out of memory", 13) == 0) {
+			PQfreemem(err);
 			return erp_error_set(ERP_ERROR, NULL, NULL, "out of memory");
+		}
 		len = strlen(err);
 		while (len > 0 && (err[len - 1] == '\n' || err[len - 1] == ' '))
 			err[--len] = '\0';

@@ -68,6 +68,8 @@ int erp__pg_result_error(PGconn *pg, const PGresult *res, int *lost)
 	}
 	if (!state) {
 		/* Raised by libpq itself, not the server. */
+		if (strstr(text, "out of memory"))
+			return erp__pg_oom();
 		snprintf(msg, sizeof msg, "PostgreSQL: %s", text);
 		return erp_error_set(ERP_EBACKEND, NULL, NULL, msg);
 	}

@@ -14,6 +14,9 @@
  *   a lost connection (08xxx, 57P01 admin shutdown...)      -> ERP_ERETRY
  *   anything else                                           -> ERP_EBACKEND
  *
+ * Errors raised by libpq itself (no SQLSTATE): out of memory -> ERP_ERROR,
+ * a lost connection -> ERP_ERETRY, anything else -> ERP_EBACKEND.
+ *
  * Messages carry PostgreSQL's primary message, the SQLSTATE and, for
  * constraint violations, the constraint name; never the DETAIL (which can
  * quote row values).

@@ -8,6 +8,7 @@
 #include <erp/context.h>
 #include <erp/sys/backend.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,9 +83,11 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 	if (!role)
 		return erp_error_set(ERP_EINVALID, NULL, "role", "unknown role");
 	user = scope->user_id ? scope->user_id : "";
+	errno = 0;
 	user_lit = PQescapeLiteral(pg, user, strlen(user));
 	if (!user_lit)
-		return erp_error_set(ERP_EINVALID, NULL, "user_id", "user id cannot be quoted (invalid UTF-8?)");
+		return errno == ENOMEM ? erp__pg_oom()
+		                       : erp_error_set(ERP_EINVALID, NULL, "user_id", "user id cannot be quoted (invalid UTF-8?)");
 
 	cap = strlen(begin) + strlen(dealloc) + strlen(user_lit) + strlen(role) + 200;
 	sql = malloc(cap);
@@ -119,13 +122,17 @@ int erp__pg_session_scope_sql(char **out, char **key, PGconn *pg, const erp_stor
 	if (!*key)
 		return erp__pg_oom();
 	snprintf(*key, cap, "%s|%s|%s", tenant, user, role);
+	errno = 0;
 	user_lit = PQescapeLiteral(pg, user, strlen(user));
 	tenant_lit = PQescapeLiteral(pg, tenant, strlen(tenant));
 	if (!user_lit || !tenant_lit) {
+		int out_of_memory = errno == ENOMEM; /* else the text could not be quoted */
 		PQfreemem(user_lit);
 		PQfreemem(tenant_lit);
 		free(*key);
 		*key = NULL;
+		if (out_of_memory)
+			return erp__pg_oom();
 		return erp_error_set(ERP_EINVALID, NULL, "user_id", "user id cannot be quoted (invalid UTF-8?)");
 	}
 	cap = strlen(user_lit) + strlen(tenant_lit) + strlen(role) + 160;

@@ -115,8 +115,10 @@ static int configure(erp__sqlite_conn *conn, const char *path, const erp__sqlite
 	if (conn->kind != ERP__SQLITE_MEMORY && sqlite3_db_readonly(db, "main") == 1) {
 		char what[512];
 		snprintf(what, sizeof what, "cannot open database '%.400s' for writing", path);
+		int rofs = access(path, W_OK) != 0 && errno == EROFS;
 		return erp__sqlite_fail_detail(ERP_EBACKEND, SQLITE_READONLY, what,
-		                               "the file is read-only (permission denied)");
+		                               rofs ? "the file system is read-only" :
+		                                      "the file is read-only (permission denied)");
 	}
 	sqlite3_busy_timeout(db, config->busy_timeout_ms);
 
