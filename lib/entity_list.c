@@ -466,7 +466,10 @@ static int list_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK && job->count) {
 		erp__strbuf_printf(&sql, "SELECT count(*)%s", erp__strbuf_cstr(&where));
 		erp_storage_rows *rows;
-		rc = erp__strbuf_ok(&sql) ? erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p.values, p.count) : erp__oom();
+		/* A failed strbuf keeps what it had: `where` may have lost a filter. */
+		rc = erp__strbuf_ok(&sql) && erp__strbuf_ok(&where)
+		         ? erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p.values, p.count)
+		         : erp__oom();
 		if (rc == ERP_OK) {
 			if ((rc = erp__db_next(tx, rows)) == 1) {
 				total = erp__db_int(tx, rows, 0);
@@ -490,8 +493,9 @@ static int list_body(erp__tx *tx, void *payload)
 		erp__row *loaded = calloc((size_t)job->limit + 1, sizeof *loaded);
 		size_t n = 0;
 		bool more = false;
-		rc = erp__strbuf_ok(&sql) && sc && loaded ? erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p.values, p.count)
-		                                          : erp__oom();
+		rc = erp__strbuf_ok(&sql) && erp__strbuf_ok(&where) && sc && loaded
+		         ? erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p.values, p.count)
+		         : erp__oom();
 		while (rc == ERP_OK) {
 			int step = erp__db_next(tx, rows);
 			if (step <= 0) {

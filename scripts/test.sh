@@ -16,7 +16,7 @@
 #      once per backend (SQLite with mem:, PostgreSQL with Redis) rather
 #      than four times;
 #   3. the libFuzzer targets (scripts/fuzz.sh: clang, ASan+UBSan, a bounded
-#      time per target, ERP_FUZZ_SECONDS, default 15 here);
+#      time per target, ERP_FUZZ_SECONDS, default 10 here);
 #   4. the suite under valgrind memcheck (scripts/valgrind-suite.sh),
 #      failing on any memory error and on definite or indirect leaks.
 #
@@ -172,7 +172,7 @@ if step "build (build-asan/, ASan+UBSan)" bash scripts/build.sh "$BUILD_ASAN" \
 fi
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
-step "fuzz (build-fuzz/, clang, libFuzzer, ASan+UBSan)" env ERP_FUZZ_SECONDS="${ERP_FUZZ_SECONDS:-15}" \
+step "fuzz (build-fuzz/, clang, libFuzzer, ASan+UBSan)" env ERP_FUZZ_SECONDS="${ERP_FUZZ_SECONDS:-10}" \
 	bash scripts/fuzz.sh
 step "valgrind (build/, scripts/valgrind-suite.sh)" bash scripts/valgrind-suite.sh "$BUILD"
 

@@ -152,6 +152,8 @@ int sweep_run(const sweep_scenario *s)
 	erp_buf out = ERP_BUF_INIT, again = ERP_BUF_INIT;
 	sweep_state before, after, success;
 	char text[400];
+	if (stride < s->stride)
+		stride = s->stride;
 	if (stride == 0)
 		stride = 1;
 	if (verify_every == 0)

@@ -32,6 +32,8 @@ typedef struct sweep_scenario {
 	 * (a release, an update); counted with the rows.
 	 */
 	int64_t (*effect)(unsigned long n);
+	/** 0: every N; S > 1: every Sth N only, for a call too slow to sweep whole (see test_alloc_failure.c). */
+	unsigned long stride;
 } sweep_scenario;
 
 /** The store and the tenant whose rows are counted. */
@@ -39,7 +41,8 @@ void sweep_init(erp_store *store, const char *tenant);
 
 /**
  * Sweeps one scenario: a warm-up run, then every N from 1 (or
- * ERP_TEST_ALLOC_FROM) in steps of ERP_TEST_ALLOC_STRIDE (default 1).
+ * ERP_TEST_ALLOC_FROM) in steps of ERP_TEST_ALLOC_STRIDE (default 1) or of the
+ * scenario's own stride, whichever is larger.
  * Returns how many problems it found (each printed to stderr).
  */
 int sweep_run(const sweep_scenario *s);

@@ -13,7 +13,9 @@
  *
  * PostgreSQL needs ERP_TEST_PG_URL (else exit 77, skipped). Environment:
  * ERP_TEST_ALLOC_STRIDE=S tries every Sth N only (for valgrind),
- * ERP_TEST_ALLOC_FROM=N starts at N (to reproduce one failure).
+ * ERP_TEST_ALLOC_FROM=N starts at N (to reproduce one failure). Every
+ * scenario is swept for every N but store_open on PostgreSQL (every 97th:
+ * each run connects anew, 25,000 allocations).
  *
  * The executable has its own malloc, so it cannot run under ASan; leaks of
  * the libraries' own allocators (e.g. sqlite3_malloc over malloc) are caught
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const password = "correct horse battery staple";
 
@@ -403,42 +406,42 @@ static int call_store_verify(erp_buf *out, unsigned long n)
 /* ---- the run ----------------------------------------------------------------------- */
 
 static const sweep_scenario scenarios[] = {
-	/* name                  writes idem same  prepare                      call                          effect */
+	/* name                  writes idem same  prepare                      call                          effect  stride */
 	/* reads first, while the tenant is small: what they return stays a page */
-	{ "store_open",              0, 0, 0, NULL,                        call_store_open,               NULL },
-	{ "user_list",               0, 0, 1, NULL,                        call_user_list,                NULL },
-	{ "session_resume",          0, 0, 0, NULL,                        call_session_resume,           NULL },
-	{ "rate_limit_mem_cache",    0, 0, 0, NULL,                        call_rate_limit,               NULL },
-	{ "entity_get_cached",       0, 0, 1, NULL,                        call_entity_get,               NULL },
-	{ "entity_get_uncached",     0, 0, 1, prepare_entity_get_uncached, call_entity_get_uncached,      NULL },
-	{ "entity_list",             0, 0, 1, NULL,                        call_entity_list,              NULL },
-	{ "account_balance",         0, 0, 1, NULL,                        call_account_balance,          NULL },
-	{ "trial_balance",           0, 0, 1, NULL,                        call_trial_balance,            NULL },
-	{ "general_ledger",          0, 0, 1, NULL,                        call_general_ledger,           NULL },
-	{ "stock_quantity",          0, 0, 0, prepare_quantity,            call_quantity,                 NULL },
-	{ "stock_valuation",         0, 0, 1, NULL,                        call_valuation,                NULL },
-	{ "stock_layers_fifo",       0, 0, 1, NULL,                        call_layers,                   NULL },
-	{ "store_verify",            0, 0, 1, NULL,                        call_store_verify,             NULL },
+	{ "store_open",              0, 0, 0, NULL,                        call_store_open,               NULL, 0 },
+	{ "user_list",               0, 0, 1, NULL,                        call_user_list,                NULL, 0 },
+	{ "session_resume",          0, 0, 0, NULL,                        call_session_resume,           NULL, 0 },
+	{ "rate_limit_mem_cache",    0, 0, 0, NULL,                        call_rate_limit,               NULL, 0 },
+	{ "entity_get_cached",       0, 0, 1, NULL,                        call_entity_get,               NULL, 0 },
+	{ "entity_get_uncached",     0, 0, 1, prepare_entity_get_uncached, call_entity_get_uncached,      NULL, 0 },
+	{ "entity_list",             0, 0, 1, NULL,                        call_entity_list,              NULL, 0 },
+	{ "account_balance",         0, 0, 1, NULL,                        call_account_balance,          NULL, 0 },
+	{ "trial_balance",           0, 0, 1, NULL,                        call_trial_balance,            NULL, 0 },
+	{ "general_ledger",          0, 0, 1, NULL,                        call_general_ledger,           NULL, 0 },
+	{ "stock_quantity",          0, 0, 0, prepare_quantity,            call_quantity,                 NULL, 0 },
+	{ "stock_valuation",         0, 0, 1, NULL,                        call_valuation,                NULL, 0 },
+	{ "stock_layers_fifo",       0, 0, 1, NULL,                        call_layers,                   NULL, 0 },
+	{ "store_verify",            0, 0, 1, NULL,                        call_store_verify,             NULL, 0 },
 	/* then the writes */
-	{ "tenant_create",           1, 0, 0, NULL,                        call_tenant_create,            NULL },
-	{ "tenant_create_with_admin",1, 0, 0, NULL,                        call_tenant_create_with_admin, NULL },
-	{ "user_create",             1, 0, 0, NULL,                        call_user_create,              NULL },
-	{ "session_login",           1, 0, 0, NULL,                        call_session_login,            NULL },
-	{ "entity_create",           1, 0, 0, NULL,                        call_entity_create,            NULL },
-	{ "entity_update",           1, 0, 0, prepare_entity_update,       call_entity_update,            effect_entity_update },
-	{ "journal_post",            1, 1, 1, NULL,                        call_journal_post,             NULL },
-	{ "journal_post_json",       1, 1, 1, NULL,                        call_journal_post_json,        NULL },
-	{ "journal_post_batch_json", 1, 1, 1, NULL,                        call_journal_post_batch_json,  NULL },
-	{ "journal_reverse",         1, 0, 0, prepare_journal_reverse,     call_journal_reverse,          NULL },
-	{ "stock_receipt_fifo",      1, 1, 1, NULL,                        call_receipt_fifo,             NULL },
-	{ "stock_delivery_fifo",     1, 1, 1, NULL,                        call_delivery_fifo,            NULL },
-	{ "stock_receipt_avco",      1, 1, 1, NULL,                        call_receipt_avco,             NULL },
-	{ "stock_delivery_avco",     1, 1, 1, NULL,                        call_delivery_avco,            NULL },
-	{ "stock_move_json",         1, 1, 1, NULL,                        call_stock_move_json,          NULL },
-	{ "stock_move_batch",        1, 1, 1, NULL,                        call_stock_move_batch,         NULL },
-	{ "stock_reserve",           1, 1, 1, NULL,                        call_reserve,                  NULL },
-	{ "stock_release",           1, 0, 0, prepare_reservation,         call_release,                  effect_release },
-	{ "stock_consume_reservation",1,0, 0, prepare_reservation,         call_consume_reservation,      NULL },
+	{ "tenant_create",           1, 0, 0, NULL,                        call_tenant_create,            NULL, 0 },
+	{ "tenant_create_with_admin",1, 0, 0, NULL,                        call_tenant_create_with_admin, NULL, 0 },
+	{ "user_create",             1, 0, 0, NULL,                        call_user_create,              NULL, 0 },
+	{ "session_login",           1, 0, 0, NULL,                        call_session_login,            NULL, 0 },
+	{ "entity_create",           1, 0, 0, NULL,                        call_entity_create,            NULL, 0 },
+	{ "entity_update",           1, 0, 0, prepare_entity_update,       call_entity_update,            effect_entity_update, 0 },
+	{ "journal_post",            1, 1, 1, NULL,                        call_journal_post,             NULL, 0 },
+	{ "journal_post_json",       1, 1, 1, NULL,                        call_journal_post_json,        NULL, 0 },
+	{ "journal_post_batch_json", 1, 1, 1, NULL,                        call_journal_post_batch_json,  NULL, 0 },
+	{ "journal_reverse",         1, 0, 0, prepare_journal_reverse,     call_journal_reverse,          NULL, 0 },
+	{ "stock_receipt_fifo",      1, 1, 1, NULL,                        call_receipt_fifo,             NULL, 0 },
+	{ "stock_delivery_fifo",     1, 1, 1, NULL,                        call_delivery_fifo,            NULL, 0 },
+	{ "stock_receipt_avco",      1, 1, 1, NULL,                        call_receipt_avco,             NULL, 0 },
+	{ "stock_delivery_avco",     1, 1, 1, NULL,                        call_delivery_avco,            NULL, 0 },
+	{ "stock_move_json",         1, 1, 1, NULL,                        call_stock_move_json,          NULL, 0 },
+	{ "stock_move_batch",        1, 1, 1, NULL,                        call_stock_move_batch,         NULL, 0 },
+	{ "stock_reserve",           1, 1, 1, NULL,                        call_reserve,                  NULL, 0 },
+	{ "stock_release",           1, 0, 0, prepare_reservation,         call_release,                  effect_release, 0 },
+	{ "stock_consume_reservation",1,0, 0, prepare_reservation,         call_consume_reservation,      NULL, 0 },
 };
 
 static int world_setup(void **state)
@@ -514,6 +517,23 @@ static int failing_alloc_self_check(void)
 	return broken;
 }
 
+/*
+ * Everything is closed: a block born in a failing run that is still alive
+ * leaked. Checked at exit, after the libraries' own exit handlers (this one
+ * is registered first, so it runs last): OpenSSL, which libpq loads, keeps
+ * what its algorithm fetches cache until its atexit cleanup.
+ */
+static void check_leaks_at_exit(void)
+{
+	size_t leaks = failing_alloc_report_live(20);
+	if (leaks) {
+		fprintf(stderr, "FAIL: %zu blocks allocated during failing runs were never freed\n", leaks);
+		fflush(stderr);
+		_exit(1);
+	}
+	fprintf(stderr, "no block allocated during a failing run is still alive\n");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -530,17 +550,20 @@ int main(int argc, char **argv)
 	filter = argc > 2 ? argv[2] : NULL;
 	if (failing_alloc_self_check())
 		return 1;
+	if (atexit(check_leaks_at_exit) != 0)
+		return 1;
 	enum { N = sizeof scenarios / sizeof scenarios[0] };
+	sweep_scenario chosen[N];
 	struct CMUnitTest tests[N];
-	for (size_t i = 0; i < N; i++)
-		tests[i] = (struct CMUnitTest){ scenarios[i].name, test_scenario, NULL, NULL, (void *)&scenarios[i] };
+	for (size_t i = 0; i < N; i++) {
+		chosen[i] = scenarios[i];
+		/* On PostgreSQL every run of store_open connects anew and it makes
+		 * some 25,000 allocations: every N would take 45 minutes. Every
+		 * 97th N there (SQLite's store_open is swept whole). */
+		if (strcmp(chosen[i].name, "store_open") == 0 && erp_test_backend_is("postgresql"))
+			chosen[i].stride = 97;
+		tests[i] = (struct CMUnitTest){ chosen[i].name, test_scenario, NULL, NULL, (void *)&chosen[i] };
+	}
 	int failures = _cmocka_run_group_tests("alloc_failure", tests, N, world_setup, world_teardown);
-
-	/* Everything is closed: a block born in a failing run that is still alive leaked. */
-	size_t leaks = failing_alloc_report_live(20);
-	if (leaks)
-		fprintf(stderr, "FAIL: %zu blocks allocated during failing runs were never freed\n", leaks);
-	else
-		fprintf(stderr, "no block allocated during a failing run is still alive\n");
-	return failures || leaks ? 1 : 0;
+	return failures ? 1 : 0;
 }
