@@ -19,10 +19,10 @@
 # What runs under valgrind, and what does not:
 #   - unit tests, the cache contracts (mem and Redis), the conformance suite
 #     on SQLite (mem cache) and on PostgreSQL (Redis cache), erp-server under
-#     the tests/server modules that drive every route and the HTTP layer
-#     (test_api, test_input, test_system: each server stopped by SIGTERM,
-#     so its exit is checked for leaks too; the configuration, lifecycle,
-#     OpenAPI and two-server modules are left out for time), the allocation-failure
+#     the tests/server modules on SQLite (each server stopped by SIGTERM,
+#     so its exit is checked for leaks too) but test_lifecycle (signals and
+#     shutdown timing: the longest under valgrind, left out for CI time) and
+#     test_shared (PostgreSQL only), the allocation-failure
 #     sweep on SQLite (every 97th N: its leak check; CTest runs every N);
 #     the fuzz corpora are replayed under valgrind by CTest itself
 #     (fuzz_replay_*_valgrind, tests/fuzz);
@@ -68,12 +68,13 @@ vg() {
 # under memcheck, its report in a file of its own (stderr is the server's
 # log, which the tests read); an error or a leak makes the server exit 99,
 # which fails the test that stops it; the reports are checked at the end too.
+# server_suite MODULE...: those modules of tests/server, on SQLite.
 server_suite() {
-	local reports=$logs/server-reports
-	mkdir -p "$reports" || return 1
+	local reports
+	reports=$(mktemp -d "$logs/server-reports.XXXXXX") || return 1
 	ERP_SERVER_BIN=$build/erp-server ERP_TEST_SERVER_BACKEND=sqlite \
 		ERP_SERVER_WRAPPER="${VALGRIND[*]} --log-file=$reports/erp-server.%p.log" \
-		python3 "$root/tests/server/run.py" test_api test_input test_system || return 1
+		python3 "$root/tests/server/run.py" "$@" || return 1
 	local bad
 	bad=$(find "$reports" -type f -size +0)
 	if [[ -n "$bad" ]]; then
@@ -93,11 +94,12 @@ lane_postgresql() {
 	# not to (somalloc=nouserintercepts); every 97th N keeps it to a minute.
 	run alloc_failure_sqlite env ERP_TEST_ALLOC_STRIDE=97 "${VALGRIND[@]}" \
 		--soname-synonyms=somalloc=nouserintercepts ./alloc/test_alloc_failure sqlite
+	run server_sqlite_config_openapi server_suite test_config test_openapi
 }
 
 lane_sqlite() {
 	run conformance_sqlite env ERP_TEST_CACHE=mem ERP_TEST_FUZZ_ITERATIONS=500 "${VALGRIND[@]}" ./test_conformance sqlite
-	run server_sqlite server_suite
+	run server_sqlite_routes server_suite test_api test_input test_system
 }
 
 started=$SECONDS
