@@ -14,7 +14,6 @@ Environment:
                            and its options (scripts/valgrind-suite.sh)
 """
 
-import glob
 import http.client
 import json
 import os
@@ -32,6 +31,9 @@ import unittest
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "support", "python"))
+
+from pg_admin import pg_admin, pg_url, pg_url_with_db  # noqa: E402,F401  (used by the suites too)
 
 # Generous timeouts: the tests run on small, busy machines (2 cores, CTest -j2,
 # sanitizers). Nothing below asserts on speed.
@@ -67,50 +69,11 @@ def redis_url():
     return os.environ.get("ERP_TEST_REDIS_URL") or None
 
 
-def pg_url():
-    return os.environ.get("ERP_TEST_PG_URL") or None
-
-
 def unique(prefix="t"):
     return prefix + secrets.token_hex(5)
 
 
 # ---- PostgreSQL: a fresh database per server ---------------------------------
-
-
-def psql_bin():
-    p = shutil.which("psql")
-    if p:
-        return p
-    c = sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))
-    return c[-1] if c else None
-
-
-def pg_url_with_db(base, db):
-    """The base URL with its database name replaced (query string kept)."""
-    head, _, tail = base.rpartition("/")
-    query = ""
-    if "?" in tail:
-        query = tail[tail.index("?"):]
-    return "%s/%s%s" % (head, db, query)
-
-
-def pg_admin(sql, base=None):
-    """Runs one statement as the test role on the base database."""
-    base = base or pg_url()
-    psql = psql_bin()
-    if not psql:
-        raise RuntimeError("no psql binary (apt-get install postgresql-client)")
-    last = None
-    # A store just closed may still have backends exiting (DROP DATABASE): retry.
-    for _ in range(30):
-        r = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", base, "-c", sql],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
-        if r.returncode == 0:
-            return
-        last = r.stderr
-        time.sleep(0.2)
-    raise RuntimeError("psql %r failed: %s" % (sql, last))
 
 
 class Database:

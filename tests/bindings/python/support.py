@@ -1,15 +1,16 @@
 """Shared set-up: a fresh store per test class on the backend under test,
 and a fresh tenant with the master data the tests need."""
-import glob
 import os
 import secrets
 import shutil
-import subprocess
+import sys
 import tempfile
-import time
 import unittest
 
 import erp
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support", "python"))
+from pg_admin import pg_admin, pg_url, pg_url_with_db  # noqa: E402
 
 SKIP = 77
 FAST = dict(password_ops_limit=1, password_mem_limit=8192)  # cheap argon2id for tests
@@ -19,27 +20,8 @@ def backend():
     return os.environ.get("ERP_TEST_BINDINGS_BACKEND", "sqlite") or "sqlite"
 
 
-def pg_url():
-    return os.environ.get("ERP_TEST_PG_URL") or None
-
-
 def unique(prefix="t"):
     return prefix + secrets.token_hex(5)
-
-
-def _psql(sql):
-    psql = shutil.which("psql") or (sorted(glob.glob("/usr/lib/postgresql/*/bin/psql")) or [None])[-1]
-    if not psql:
-        raise RuntimeError("no psql binary (apt-get install postgresql-client)")
-    last = None
-    for _ in range(30):  # a store just closed may still have backends exiting
-        r = subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", pg_url(), "-c", sql],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
-        if r.returncode == 0:
-            return
-        last = r.stderr
-        time.sleep(0.2)
-    raise RuntimeError("psql %r failed: %s" % (sql, last))
 
 
 class Database:
@@ -55,14 +37,12 @@ class Database:
             if not pg_url():
                 raise unittest.SkipTest("ERP_TEST_PG_URL is not set")
             self.db = "erp_py_" + secrets.token_hex(6)
-            _psql("CREATE DATABASE %s" % self.db)
-            head, _, tail = pg_url().rpartition("/")
-            query = tail[tail.index("?"):] if "?" in tail else ""
-            self.url = "%s/%s%s" % (head, self.db, query)
+            pg_admin("CREATE DATABASE %s" % self.db)
+            self.url = pg_url_with_db(pg_url(), self.db)
 
     def drop(self):
         if self.db:
-            _psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.db)
+            pg_admin("DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.db)
             self.db = None
         shutil.rmtree(self.tmp, ignore_errors=True)
 
