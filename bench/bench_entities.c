@@ -125,7 +125,7 @@ static void sqlite_baseline_open(sqlite_baseline *b, const char *path)
 {
 	if (sqlite3_open(path, &b->db) != SQLITE_OK)
 		exit(1);
-	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
 	                    "PRAGMA busy_timeout=5000", NULL, NULL, NULL);
 	sqlite3_prepare_v2(b->db, "INSERT INTO core_partners (" PARTNER_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 	                          "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
@@ -196,7 +196,7 @@ static void pg_baseline_open(pg_baseline *b, const char *url, const char *tenant
 	/* The same tenant scope the engine sets, once for the session. */
 	snprintf(sql, sizeof sql, "SELECT set_config('app.current_tenant_id', '%s', false)", tenant);
 	int rc = pg_ok(PQexec(b->c, sql));
-	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite"));
+	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite; SET synchronous_commit = on"));
 	rc |= pg_ok(PQprepare(b->c, "ins", "INSERT INTO core.partners (" PARTNER_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, "
 	                      "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)", 0, NULL));
 	rc |= pg_ok(PQprepare(b->c, "audit", "INSERT INTO system.audit_log (" AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", 0, NULL));

@@ -64,7 +64,7 @@ static void sqlite_base_open(sqlite_base *b, const char *path)
 	char sql[600];
 	if (sqlite3_open(path, &b->db) != SQLITE_OK)
 		exit(1);
-	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000",
+	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000",
 	             NULL, NULL, NULL);
 	sql_for(sql, sizeof sql, ENTRY_SQL, "financial_entries", "?");
 	sqlite3_prepare_v2(b->db, sql, -1, &b->entry, NULL);
@@ -159,7 +159,7 @@ static void pg_base_open(pg_base *b, const char *url, const char *tenant, int64_
 		exit(1);
 	snprintf(sql, sizeof sql, "SELECT set_config('app.current_tenant_id', '%s', false)", tenant);
 	int rc = pg_ok(PQexec(b->c, sql));
-	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite"));
+	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite; SET synchronous_commit = on"));
 	sql_for(sql, sizeof sql, ENTRY_SQL, "financial.entries", "$");
 	rc |= pg_ok(PQprepare(b->c, "entry", sql, 0, NULL));
 	sql_for(sql, sizeof sql, LINE_SQL, "financial.entry_lines", "$");

@@ -192,7 +192,7 @@ static void sqlite_base_open(sqlite_base *b, const char *path)
 	char sql[1000];
 	if (sqlite3_open(path, &b->db) != SQLITE_OK)
 		exit(1);
-	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000",
+	sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000",
 	             NULL, NULL, NULL);
 	for (int i = 0; i < S_COUNT; i++) {
 		sql_for(sql, sizeof sql, defs[i].tmpl, defs[i].table, true);
@@ -431,7 +431,7 @@ static void pg_base_open(pg_base *b, const char *url, const char *tenant, int64_
 	}
 	snprintf(sql, sizeof sql, "SELECT set_config('app.current_tenant_id', '%s', false)", tenant);
 	int rc = pg_ok(PQexec(b->c, sql));
-	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite"));
+	rc |= pg_ok(PQexec(b->c, "SET ROLE erp_readwrite; SET synchronous_commit = on"));
 	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
 		sql_for(sql, sizeof sql, defs[i].tmpl, defs[i].table, false);
 		rc |= pg_ok(PQprepare(b->c, defs[i].name, sql, 0, NULL));

@@ -43,15 +43,6 @@ typedef struct {
 	json_t *result;
 } audit_list_job;
 
-/* Parses stored JSON text back into a value; NULL column -> JSON null. */
-static json_t *stored_json(const char *text)
-{
-	if (!text)
-		return json_null();
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	return v ? v : json_string(text);
-}
-
 static int audit_list_body(erp__tx *tx, void *payload)
 {
 	audit_list_job *job = payload;
@@ -72,8 +63,8 @@ static int audit_list_body(erp__tx *tx, void *payload)
 		                        "id", erp__db_text(tx, rows, 0, s[0]), "at", erp__db_text(tx, rows, 1, s[1]),
 		                        "actor", erp__db_text(tx, rows, 2, s[2]), "action", erp__db_text(tx, rows, 3, s[3]),
 		                        "entity", erp__db_text(tx, rows, 4, s[4]), "entity_id", erp__db_text(tx, rows, 5, s[5]),
-		                        "before", stored_json(erp__db_text(tx, rows, 6, s[6])),
-		                        "after", stored_json(erp__db_text(tx, rows, 7, s[7])));
+		                        "before", erp__json_stored(erp__db_text(tx, rows, 6, s[6])),
+		                        "after", erp__json_stored(erp__db_text(tx, rows, 7, s[7])));
 		if (!row || json_array_append_new(job->result, row) != 0) {
 			rc = erp__oom();
 			break;

@@ -12,6 +12,7 @@
 #include "decimal.h"
 #include "entity_internal.h"
 #include "error.h"
+#include "cursor.h"
 #include "json_out.h"
 
 #include <sodium.h>
@@ -98,7 +99,9 @@ typedef struct {
 	int64_t limit;
 	bool count;
 	bool include_archived;
-	json_t *cursor;   /* decoded: [values..., signature] */
+	json_t *cursor;   /* decoded: the sort values of the row it follows */
+	const char *cursor_text;
+	char binding[ERP__CURSOR_BINDING_LEN + 1];
 	erp__strbuf result;
 } list_job;
 
@@ -170,16 +173,7 @@ static int parse_query(list_job *job)
 		} else if (strcmp(key, "cursor") == 0) {
 			if (json_is_null(v))
 				continue;
-			const char *text = json_string_value(v);
-			unsigned char raw[4096];
-			size_t len = 0;
-			if (!text || strlen(text) > 5000 ||
-			    sodium_base642bin(raw, sizeof raw - 1, text, strlen(text), NULL, &len, NULL,
-			                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
-				return query_invalid(job, "cursor", "cursor is not one this library returned");
-			raw[len] = '\0';
-			job->cursor = json_loads((const char *)raw, 0, NULL);
-			if (!json_is_array(job->cursor))
+			if (!(job->cursor_text = json_string_value(v)))
 				return query_invalid(job, "cursor", "cursor is not one this library returned");
 		} else {
 			return query_invalid(job, key, "unknown key '%.60s' (filter, sort, limit, cursor, count, include_archived)", key);
@@ -190,13 +184,17 @@ static int parse_query(list_job *job)
 	job->sort[job->nsort] = id;
 	job->desc[job->nsort] = job->nsort ? job->desc[job->nsort - 1] : false;
 	job->nsort++;
-	if (job->cursor) {
-		char sig[256];
-		sort_signature(sig, sizeof sig, job);
-		const char *got = json_string_value(json_array_get(job->cursor, json_array_size(job->cursor) - 1));
-		if (json_array_size(job->cursor) != job->nsort + 1 || !got || strcmp(got, sig) != 0)
-			return query_invalid(job, "cursor", "cursor belongs to a query with another sort order");
-	}
+	/* A cursor is bound to the tenant, the type, the filters, the sort and the archived switch. */
+	char sig[256];
+	sort_signature(sig, sizeof sig, job);
+	char *filters = job->filters ? erp__json_dumps(job->filters, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (job->filters && !filters)
+		return erp__oom();
+	const char *parts[] = { job->type->name, filters, sig, job->include_archived ? "archived too" : "live only" };
+	erp__cursor_binding(job->binding, "entity", job->ctx->tenant_id, parts, 4);
+	free(filters);
+	if (job->cursor_text)
+		return erp__cursor_open(&job->cursor, job->cursor_text, job->binding, job->nsort, job->type->name);
 	return ERP_OK;
 }
 
@@ -415,7 +413,7 @@ static erp_value row_key(const erp__row *row, const column *c)
 	return erp__v_text(row->updated_by);
 }
 
-/* The cursor after `row`: its sort values in storage form, then the signature. */
+/* The cursor after `row`: its sort values in storage form. */
 static char *make_cursor(const list_job *job, const erp__row *row)
 {
 	json_t *arr = json_array();
@@ -427,20 +425,9 @@ static char *make_cursor(const list_job *job, const erp__row *row)
 			arr = NULL;
 		}
 	}
-	char sig[256];
-	sort_signature(sig, sizeof sig, job);
-	if (arr)
-		json_array_append_new(arr, json_string(sig));
-	char *raw = arr ? erp__json_dumps(arr, JSON_COMPACT) : NULL;
+	char *text = arr ? erp__cursor_make(arr, job->binding) : NULL;
 	json_decref(arr);
-	if (!raw)
-		return NULL;
-	size_t n = sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	char *b64 = malloc(n);
-	if (b64)
-		sodium_bin2base64(b64, n, (const unsigned char *)raw, strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	free(raw);
-	return b64;
+	return text;
 }
 
 static int list_body(erp__tx *tx, void *payload)

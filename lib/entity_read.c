@@ -174,14 +174,6 @@ typedef struct {
 	json_t *result;
 } history_job;
 
-static json_t *stored_json(const char *text)
-{
-	if (!text)
-		return json_null();
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	return v ? v : json_string(text);
-}
-
 static int history_body(erp__tx *tx, void *payload)
 {
 	history_job *job = payload;
@@ -201,8 +193,8 @@ static int history_body(erp__tx *tx, void *payload)
 		json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "id", erp__db_text(tx, rows, 0, s[0]),
 		                        "at", erp__db_text(tx, rows, 1, s[1]), "actor", erp__db_text(tx, rows, 2, s[2]),
 		                        "action", erp__db_text(tx, rows, 3, s[3]),
-		                        "before", stored_json(erp__db_text(tx, rows, 4, s[4])),
-		                        "after", stored_json(erp__db_text(tx, rows, 5, s[5])));
+		                        "before", erp__json_stored(erp__db_text(tx, rows, 4, s[4])),
+		                        "after", erp__json_stored(erp__db_text(tx, rows, 5, s[5])));
 		if (!row || json_array_append_new(job->result, row) != 0) {
 			rc = erp__oom();
 			break;
@@ -243,30 +235,37 @@ static json_t *field_json(const erp__field *f)
 	                      "immutable", (f->flags & ERP__IMMUTABLE) != 0);
 	if (!o)
 		return NULL;
+	bool ok = true;
 	if (f->kind == ERP__F_TEXT)
-		json_object_set_new(o, "max_length", json_integer(f->max_length ? f->max_length : 1000));
+		erp__json_set(o, "max_length", json_integer(f->max_length ? f->max_length : 1000), &ok);
 	if (f->kind == ERP__F_DECIMAL)
-		json_object_set_new(o, "scale", json_integer(f->scale));
+		erp__json_set(o, "scale", json_integer(f->scale), &ok);
 	if (f->kind == ERP__F_INTEGER && f->min < f->max) {
-		json_object_set_new(o, "min", json_integer(f->min));
-		json_object_set_new(o, "max", json_integer(f->max));
+		erp__json_set(o, "min", json_integer(f->min), &ok);
+		erp__json_set(o, "max", json_integer(f->max), &ok);
 	}
 	if (f->kind == ERP__F_ENUM) {
 		json_t *vals = json_array();
-		for (const char *const *v = f->values; *v; v++)
-			json_array_append_new(vals, json_string(*v));
-		json_object_set_new(o, "values", vals);
+		for (const char *const *v = f->values; vals && *v; v++)
+			erp__json_append(vals, json_string(*v), &ok);
+		erp__json_set(o, "values", vals, &ok);
 	}
 	if (f->references)
-		json_object_set_new(o, "references", json_string(f->references));
+		erp__json_set(o, "references", json_string(f->references), &ok);
 	if (f->kind == ERP__F_MONEY)
-		json_object_set_new(o, "currency_field", json_string(f->scale_field));
+		erp__json_set(o, "currency_field", json_string(f->scale_field), &ok);
 	if (f->kind == ERP__F_QUANTITY)
-		json_object_set_new(o, "unit_field", json_string(f->scale_field));
+		erp__json_set(o, "unit_field", json_string(f->scale_field), &ok);
 	if (f->default_value) {
-		json_t *d = strcmp(f->default_value, "\"$base_currency\"") == 0 ? json_string("$base_currency")
-		                                                                 : json_loads(f->default_value, JSON_DECODE_ANY, NULL);
-		json_object_set_new(o, "default", d ? d : json_null());
+		/* Every described default is JSON: NULL here is out of memory. */
+		json_t *d = strcmp(f->default_value, "\"$base_currency\"") == 0
+		                    ? json_string("$base_currency")
+		                    : erp__json_loads(f->default_value, JSON_DECODE_ANY, NULL);
+		erp__json_set(o, "default", d, &ok);
+	}
+	if (!ok) {
+		json_decref(o);
+		return NULL;
 	}
 	return o;
 }
@@ -278,24 +277,19 @@ int erp_entity_types(erp_buf *out)
 	size_t n;
 	const erp__entity_type *types = erp__entity_types(&n);
 	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++) {
+	bool ok = arr != NULL;
+	for (size_t i = 0; ok && i < n; i++) {
 		json_t *fields = json_array();
-		for (size_t k = 0; fields && k < types[i].field_count; k++)
-			if (json_array_append_new(fields, field_json(&types[i].fields[k])) != 0) {
-				json_decref(fields);
-				fields = NULL;
-			}
-		json_t *t = fields ? json_pack("{s:s, s:s, s:o}", "type", types[i].name, "table", types[i].table, "fields", fields) : NULL;
+		for (size_t k = 0; fields && ok && k < types[i].field_count; k++)
+			erp__json_append(fields, field_json(&types[i].fields[k]), &ok);
+		json_t *t = ok && fields ? json_pack("{s:s, s:s, s:O}", "type", types[i].name, "table", types[i].table, "fields", fields)
+		                         : NULL;
+		json_decref(fields);
 		if (t && types[i].lines_type)
-			json_object_set_new(t, "lines", json_string(types[i].lines_type));
-		if (!t || json_array_append_new(arr, t) != 0) {
-			json_decref(arr);
-			arr = NULL;
-		}
+			erp__json_set(t, "lines", json_string(types[i].lines_type), &ok);
+		erp__json_append(arr, t, &ok);
 	}
-	if (!arr)
-		return erp__oom();
-	int rc = erp__json_to_buf(out, arr);
+	int rc = ok ? erp__json_to_buf(out, arr) : erp__oom();
 	json_decref(arr);
 	return rc;
 }

@@ -116,6 +116,51 @@ static int unique_check(erp__tx *tx, const char *tenant, const erp__row *row)
 	return ERP_OK;
 }
 
+/* How many ancestors a row may have through a reference to its own type (the walk up stops there). */
+#define ANCESTORS_MAX 100
+
+/*
+ * ERP_EINVALID when a reference of the row to its own type (a parent_id:
+ * every such field of the type, found from its description) would make
+ * the row its own ancestor, or put more than ANCESTORS_MAX rows above it.
+ * Walks up from the new parent in storage. On update `lock` locks every
+ * ancestor it reads: two concurrent re-parentings that would close a
+ * cycle together (A under B, B under A) then wait on each other's row (or
+ * deadlock, and the store retries one), so the later one reads the
+ * earlier one's change. SQLite runs one writer at a time anyway.
+ */
+static int ancestors_check(erp__tx *tx, const char *tenant, const erp__row *row, bool lock)
+{
+	const erp__entity_type *t = row->type;
+	for (size_t i = 0; i < t->field_count; i++) {
+		const erp__field *f = &t->fields[i];
+		const erp__cell *c = &row->cells[i];
+		if (f->kind != ERP__F_REFERENCE || (f->flags & ERP__PARENT) || strcmp(f->references, t->name) != 0 ||
+		    !c->given || c->v.type != ERP_VALUE_TEXT)
+			continue;
+		char sql[220], up[ERP__UUID_LEN + 1], at[ERP__UUID_LEN + 1];
+		snprintf(sql, sizeof sql, "SELECT \"%s\" FROM %s WHERE tenant_id = $1 AND id = $2%s", f->name, t->table,
+		         lock ? "{for_update}" : "");
+		snprintf(at, sizeof at, "%s", c->v.s);
+		for (int depth = 1; at[0]; depth++) {
+			if (strcmp(at, row->id) == 0)
+				return depth == 1 ? erp__field_invalid(t, f->name, "would make a cycle: a %s cannot be its own parent", t->name)
+				                  : erp__field_invalid(t, f->name, "would make a cycle: %s is below this %s", c->v.s, t->name);
+			if (depth > ANCESTORS_MAX)
+				return erp__field_invalid(t, f->name, "would put more than %d levels of %s above this one", ANCESTORS_MAX,
+				                          t->name);
+			erp_value p[] = { erp__v_text(tenant), erp__v_text(at) };
+			int rc = erp__db_first_text(tx, sql, p, 2, up, sizeof up);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				break;
+			memcpy(at, up, sizeof at); /* "" at the top */
+		}
+	}
+	return ERP_OK;
+}
+
 /* Tables outside the described entity types that refer to entities. */
 static const struct {
 	const char *type, *table, *column, *by;
@@ -245,6 +290,8 @@ static int create_body(erp__tx *tx, void *payload)
 		rc = erp__entity_rules(&doc->row);
 	if (rc == ERP_OK)
 		rc = unique_check(tx, tenant, &doc->row);
+	if (rc == ERP_OK)
+		rc = ancestors_check(tx, tenant, &doc->row, false); /* a new row is below nothing yet: only the depth */
 	for (size_t i = 0; rc == ERP_OK && i < doc->line_count; i++) {
 		set_parent(&doc->lines[i], doc->row.id);
 		rc = erp__row_resolve(tx, tenant, &doc->lines[i], &doc->row, sc);
@@ -442,6 +489,8 @@ static int update_body(erp__tx *tx, void *payload)
 		rc = erp__row_resolve(tx, tenant, &doc.row, NULL, sc);
 	if (rc == ERP_OK)
 		rc = unique_check(tx, tenant, &doc.row);
+	if (rc == ERP_OK)
+		rc = ancestors_check(tx, tenant, &doc.row, true);
 	if (rc == ERP_OK && strcmp(t->name, "core.product") == 0)
 		rc = erp__stock_product_update_check(tx, tenant, job->id, job->patch);
 	json_t *lines = t->lines_type ? json_object_get(job->patch, "lines") : NULL;

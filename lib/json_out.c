@@ -37,6 +37,33 @@ json_t *erp__json_text_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+void erp__json_set(json_t *object, const char *key, json_t *value, bool *ok)
+{
+	if (!*ok)
+		json_decref(value);
+	else if (!value || json_object_set_new(object, key, value) != 0) /* it drops `value` when it fails */
+		*ok = false;
+}
+
+void erp__json_append(json_t *array, json_t *value, bool *ok)
+{
+	if (!*ok)
+		json_decref(value);
+	else if (!value || json_array_append_new(array, value) != 0) /* it drops `value` when it fails */
+		*ok = false;
+}
+
+json_t *erp__json_stored(const char *text)
+{
+	if (!text)
+		return json_null();
+	json_error_t err;
+	json_t *v = erp__json_loads(text, JSON_DECODE_ANY, &err);
+	if (!v && erp__json_load_oom(&err))
+		return NULL;
+	return v ? v : json_string(text);
+}
+
 void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";

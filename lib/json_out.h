@@ -23,6 +23,29 @@ int erp__json_to_buf(erp_buf *out, const json_t *value);
 /** A JSON string, or JSON null when `s` is NULL. New reference. */
 json_t *erp__json_text_or_null(const char *s);
 
+/**
+ * json_object_set_new() that keeps count of failures, for building an
+ * answer with several calls and checking once at the end: steals `value`
+ * (NULL, from a constructor that failed, counts as a failure), and when
+ * the value cannot be added drops it and clears `*ok`. jansson reports a
+ * key or element it could not add only by its return value, so an
+ * unchecked call under memory pressure leaves a partial answer. Once
+ * `*ok` is false this only drops `value`: a caller that finds `*ok` false
+ * frees the whole and answers erp__oom().
+ */
+void erp__json_set(json_t *object, const char *key, json_t *value, bool *ok);
+
+/** json_array_append_new() the same way as erp__json_set(): steals `value`, clears `*ok` on any failure. */
+void erp__json_append(json_t *array, json_t *value, bool *ok);
+
+/**
+ * The JSON text the store keeps (an audit row's before or after), parsed:
+ * JSON null for NULL, the text as a JSON string when it is not JSON, and
+ * NULL when out of memory (never the text as a string in its place).
+ * New reference.
+ */
+json_t *erp__json_stored(const char *text);
+
 /** Appends `len` bytes of UTF-8 text as a JSON string literal (quoted, escaped). */
 void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len);
 

@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "entity_row.h"
 #include "error.h"
+#include "cursor.h"
 #include "json_out.h"
 #include "ledger_internal.h"
 
@@ -190,6 +191,7 @@ typedef struct {
 	int64_t before_seq;  /* 0: from the newest */
 	int limit;
 	erp__strbuf out;
+	char binding[ERP__CURSOR_BINDING_LEN + 1];
 } list_job;
 
 static int list_body(erp__tx *tx, void *payload)
@@ -251,9 +253,17 @@ static int list_body(erp__tx *tx, void *payload)
 	erp__db_close(tx, rows);
 	if (rc < 0)
 		return rc;
-	if (more)
-		erp__strbuf_printf(sb, "],\"next_cursor\":\"%lld\"}", (long long)last_seq);
-	else
+	if (more) {
+		json_t *pos = json_pack("[I]", (json_int_t)last_seq);
+		char *c = pos ? erp__cursor_make(pos, job->binding) : NULL;
+		json_decref(pos);
+		if (!c)
+			return erp__oom();
+		erp__strbuf_puts(sb, "],\"next_cursor\":");
+		erp__json_put_string(sb, c, strlen(c));
+		erp__strbuf_putc(sb, '}');
+		free(c);
+	} else
 		erp__strbuf_puts(sb, "],\"next_cursor\":null}");
 	return erp__strbuf_ok(sb) ? ERP_OK : erp__oom();
 }
@@ -265,7 +275,8 @@ int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query)
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READONLY, "listing journal entries");
 	if (rc != ERP_OK)
 		return rc;
-	list_job job = { ctx, NULL, NULL, NULL, 0, 50, ERP__STRBUF_INIT };
+	list_job job = { ctx, NULL, NULL, NULL, 0, 50, ERP__STRBUF_INIT, "" };
+	const char *cursor = NULL;
 	json_t *q = NULL;
 	char journal[ERP__UUID_LEN + 1];
 	if (query) {
@@ -298,17 +309,26 @@ int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query)
 				else
 					job.limit = (int)json_integer_value(v);
 			} else if (strcmp(key, "cursor") == 0) {
-				char *end = NULL;
-				long long seq = s ? strtoll(s, &end, 10) : 0;
-				if (!s || !*s || *end || seq < 1)
+				if (!s && !json_is_null(v))
 					rc = erp__error(ERP_EINVALID, ENTITY, key, "cursor is not one this library returned");
-				else
-					job.before_seq = seq;
+				cursor = s; /* read once the query it belongs to is known */
 			} else {
 				rc = erp__error(ERP_EINVALID, ENTITY, key, "unknown key '%.60s' (from, to, journal_id, limit, cursor)", key);
 			}
 			if (rc != ERP_OK)
 				break;
+		}
+	}
+	const char *parts[] = { job.from, job.to, job.journal };
+	erp__cursor_binding(job.binding, "journal", ctx->tenant_id, parts, 3);
+	if (rc == ERP_OK && cursor) {
+		json_t *pos = NULL;
+		if ((rc = erp__cursor_open(&pos, cursor, job.binding, 1, ENTITY)) == ERP_OK) {
+			json_int_t seq = json_integer_value(json_array_get(pos, 0));
+			if (!json_is_integer(json_array_get(pos, 0)) || seq < 1)
+				rc = erp__error(ERP_EINVALID, ENTITY, "cursor", "cursor is not one this library returned for this query");
+			job.before_seq = seq;
+			json_decref(pos);
 		}
 	}
 	if (rc == ERP_OK) {
@@ -505,9 +525,10 @@ typedef struct {
 	const erp_ctx *ctx;
 	const char *account, *from, *to;
 	int limit;
-	/* cursor: position after (date, seq, line) and the running balances so far */
+	/* cursor: the position after which the page starts, [date, seq, line] */
 	json_t *cursor;
 	erp__strbuf out;
+	char binding[ERP__CURSOR_BINDING_LEN + 1];
 } gl_job;
 
 typedef struct {
@@ -539,21 +560,25 @@ static running *running_find(runnings *r, const char *currency)
 	return &r->items[r->n++];
 }
 
-/* Parses a decimal integer of up to 128 bits written by erp__decimal_format128 (scale 0). */
-static bool parse128(i128 *out, const char *s)
+/* Adds the account's movements per currency from `sql` (rows: currency, debit, credit) to `bal`. */
+static int gl_add_sums(runnings *bal, erp__tx *tx, const char *sql, const erp_value *p, size_t n)
 {
-	bool neg = s && *s == '-';
-	const char *p = s ? s + neg : NULL;
-	i128 v = 0;
-	if (!p || !*p)
-		return false;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9' || v > ((i128)1 << 120))
-			return false;
-		v = v * 10 + (*p - '0');
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, sql, p, n);
+	if (rc != ERP_OK)
+		return rc;
+	while ((rc = erp__db_next(tx, rows)) == 1) {
+		char s[24];
+		const char *cur = erp__db_text(tx, rows, 0, s);
+		running *r = running_find(bal, cur ? cur : "");
+		if (!r) {
+			rc = erp__oom();
+			break;
+		}
+		r->balance += (i128)erp__db_int(tx, rows, 1) - erp__db_int(tx, rows, 2);
 	}
-	*out = neg ? -v : v;
-	return true;
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
 }
 
 static int gl_body(erp__tx *tx, void *payload)
@@ -574,42 +599,29 @@ static int gl_body(erp__tx *tx, void *payload)
 	put_text_or_null(sb, "from", job->from, false);
 	put_text_or_null(sb, "to", job->to, false);
 	erp__strbuf_puts(sb, ",\"opening\":[");
-	if (!job->cursor) {
-		/* The opening balance: every day before `from`, from the daily balances. */
-		if (job->from) {
-			erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(job->from) };
-			erp_storage_rows *rows;
-			rc = erp__db_query(&rows, tx, "SELECT currency, debit, credit FROM {financial.balances} "
-			                              "WHERE tenant_id = $1 AND account_id = $2 AND date < $3 ORDER BY currency",
-			                   p, 3);
-			if (rc == ERP_OK) {
-				while ((rc = erp__db_next(tx, rows)) == 1) {
-					char s[24];
-					const char *cur = erp__db_text(tx, rows, 0, s);
-					running *r = running_find(&bal, cur ? cur : "");
-					if (!r) {
-						rc = erp__oom();
-						break;
-					}
-					r->balance += (i128)erp__db_int(tx, rows, 1) - erp__db_int(tx, rows, 2);
-				}
-				erp__db_close(tx, rows);
-				rc = rc < 0 ? rc : ERP_OK;
-			}
-		}
-	} else {
-		json_t *b = json_array_get(job->cursor, 3);
-		size_t i;
-		json_t *v;
-		json_array_foreach(b, i, v) {
-			const char *cur = json_string_value(json_array_get(v, 0));
-			running *r = running_find(&bal, cur ? cur : "");
-			if (!r) {
-				rc = erp__oom();
-				break;
-			}
-			parse128(&r->balance, json_string_value(json_array_get(v, 1)));
-		}
+	/*
+	 * The opening balance, recomputed in storage, never taken from the
+	 * caller: every day before `from` (or before the cursor's day) from
+	 * the daily balances, plus, after a cursor, the lines of its day up to
+	 * and including its position.
+	 */
+	const char *before = job->cursor ? json_string_value(json_array_get(job->cursor, 0)) : job->from;
+	if (before) {
+		erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(before) };
+		rc = gl_add_sums(&bal, tx,
+		                 "SELECT currency, debit, credit FROM {financial.balances} "
+		                 "WHERE tenant_id = $1 AND account_id = $2 AND date < $3 ORDER BY currency",
+		                 p, 3);
+	}
+	if (rc == ERP_OK && job->cursor) {
+		erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(before),
+			          erp__v_int(json_integer_value(json_array_get(job->cursor, 1))),
+			          erp__v_int(json_integer_value(json_array_get(job->cursor, 2))) };
+		rc = gl_add_sums(&bal, tx,
+		                 "SELECT currency, sum(debit), sum(credit) FROM {financial.entry_lines} "
+		                 "WHERE tenant_id = $1 AND account_id = $2 AND date = $3 "
+		                 "AND (seq < $4 OR (seq = $4 AND line_no <= $5)) GROUP BY currency ORDER BY currency",
+		                 p, 5);
 	}
 	for (size_t i = 0; rc == ERP_OK && i < bal.n; i++) {
 		erp__strbuf_puts(sb, i ? ",{" : "{");
@@ -712,25 +724,15 @@ static int gl_body(erp__tx *tx, void *payload)
 	}
 	erp__strbuf_puts(sb, "],\"next_cursor\":");
 	if (rc == ERP_OK && more && count) {
-		/* [date, seq, line, [[currency, running balance]...]] */
+		/* the position only: [date, seq, line] */
 		gl_line *g = &lines[count - 1];
-		json_t *c = json_pack("[s, I, I, []]", g->date, (json_int_t)g->seq, (json_int_t)g->line);
-		for (size_t i = 0; c && i < bal.n; i++) {
-			char text[ERP__DECIMAL_TEXT128];
-			erp__decimal_format128(text, bal.items[i].balance, 0);
-			json_array_append_new(json_array_get(c, 3), json_pack("[s, s]", bal.items[i].currency, text));
-		}
-		char *raw = c ? erp__json_dumps(c, JSON_COMPACT) : NULL;
+		json_t *c = json_pack("[s, I, I]", g->date, (json_int_t)g->seq, (json_int_t)g->line);
+		char *b64 = c ? erp__cursor_make(c, job->binding) : NULL;
 		json_decref(c);
-		size_t blen = raw ? sodium_base64_encoded_len(strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING) : 0;
-		char *b64 = raw ? malloc(blen) : NULL;
-		if (b64) {
-			sodium_bin2base64(b64, blen, (const unsigned char *)raw, strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		if (b64)
 			erp__json_put_string(sb, b64, strlen(b64));
-		} else {
+		else
 			rc = erp__oom();
-		}
-		free(raw);
 		free(b64);
 	} else {
 		erp__strbuf_puts(sb, "null");
@@ -763,22 +765,19 @@ int erp_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const
 		return erp__error(ERP_EINVALID, ENTITY, "to", "to must be a date \"YYYY-MM-DD\"");
 	if (limit < 1 || limit > 1000)
 		return erp__error(ERP_EINVALID, ENTITY, "limit", "limit must be 1 to 1000, not %d", limit);
-	gl_job job = { ctx, id, from, to, limit, NULL, ERP__STRBUF_INIT };
+	gl_job job = { ctx, id, from, to, limit, NULL, ERP__STRBUF_INIT, "" };
+	const char *parts[] = { id, from, to };
+	erp__cursor_binding(job.binding, "gl", ctx->tenant_id, parts, 3);
 	if (cursor) {
-		unsigned char raw[4096];
-		size_t len = 0;
-		if (strlen(cursor) < 5000 &&
-		    sodium_base642bin(raw, sizeof raw - 1, cursor, strlen(cursor), NULL, &len, NULL,
-		                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0) {
-			raw[len] = '\0';
-			job.cursor = json_loads((const char *)raw, 0, NULL);
-		}
+		if ((rc = erp__cursor_open(&job.cursor, cursor, job.binding, 3, ENTITY)) != ERP_OK)
+			return rc;
 		json_t *c = job.cursor;
-		if (!json_is_array(c) || json_array_size(c) != 4 || !erp__date_valid(json_string_value(json_array_get(c, 0))) ||
-		    !json_is_integer(json_array_get(c, 1)) || !json_is_integer(json_array_get(c, 2)) ||
-		    !json_is_array(json_array_get(c, 3))) {
+		const char *day = json_string_value(json_array_get(c, 0));
+		/* a position inside the report's dates: the opening is then exact */
+		if (!erp__date_valid(day) || (from && strcmp(day, from) < 0) || (to && strcmp(day, to) > 0) ||
+		    !json_is_integer(json_array_get(c, 1)) || !json_is_integer(json_array_get(c, 2))) {
 			json_decref(job.cursor);
-			return erp__error(ERP_EINVALID, ENTITY, "cursor", "cursor is not one this library returned");
+			return erp__error(ERP_EINVALID, ENTITY, "cursor", "cursor is not one this library returned for this query");
 		}
 	}
 	erp_storage_scope scope = erp__ctx_scope(ctx);

@@ -75,6 +75,17 @@ int erp__password_verify(erp_store *store, const char *hash, const char *passwor
 	return real && ok;
 }
 
+int erp__password_spend(erp_store *store, const char *password)
+{
+	const char *dummy = dummy_hash(store);
+	if (!dummy)
+		return erp__oom();
+	errno = 0;
+	if (crypto_pwhash_str_verify(dummy, password, strlen(password)) != 0 && errno != EINVAL)
+		return erp__oom();
+	return ERP_OK;
+}
+
 bool erp__password_needs_rehash(const erp_store *store, const char *hash)
 {
 	return crypto_pwhash_str_needs_rehash(hash, store->opts.password_ops_limit, store->opts.password_mem_limit) != 0;

@@ -35,6 +35,15 @@ int erp__password_hash(char out[ERP__PASSWORD_HASH_CAP], erp_store *store, const
  */
 int erp__password_verify(erp_store *store, const char *hash, const char *password);
 
+/**
+ * One argon2id verification of `password` against the dummy hash, whose
+ * answer is dropped: what a failed login that verified a right password
+ * once adds, so that it costs what a mismatch does (two runs).
+ *
+ * @return ERP_OK, or ERP_ERROR (raised) when argon2id could not run.
+ */
+int erp__password_spend(erp_store *store, const char *password);
+
 /** True when `hash` was made at another cost than the store's current one. */
 bool erp__password_needs_rehash(const erp_store *store, const char *hash);
 

@@ -222,14 +222,28 @@ typedef struct {
 	char currency[4];
 } login_lookup;
 
+/*
+ * One statement, one round trip, whether or not the email is known, a
+ * member of the tenant or disabled: what a failed login costs must not
+ * tell an unknown email from a wrong password. The user, the membership
+ * and the tenant are read together (LEFT JOINs: no membership still gives
+ * the user's row); an unknown email gives no row.
+ */
 static int login_lookup_body(erp__tx *tx, void *payload)
 {
 	login_lookup *job = payload;
 	job->found = job->member = false;
-	job->hash[0] = job->user_id[0] = '\0';
-	erp_value p[2] = { erp__v_text(job->email), erp__v_null() };
+	job->hash[0] = job->user_id[0] = job->currency[0] = '\0';
+	job->role = 0;
+	erp_value p[2] = { erp__v_text(job->email), erp__v_text(job->tenant_id) };
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, "SELECT id, password_hash, disabled FROM {auth.users} WHERE email = $1", p, 1);
+	int rc = erp__db_query(&rows, tx,
+	                       "SELECT u.id, u.password_hash, u.disabled, m.role, m.disabled, t.base_currency "
+	                       "FROM {auth.users} u "
+	                       "LEFT JOIN {auth.memberships} m ON m.tenant_id = $2 AND m.user_id = u.id "
+	                       "LEFT JOIN {auth.tenants} t ON t.id = m.tenant_id "
+	                       "WHERE u.email = $1",
+	                       p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	if ((rc = erp__db_next(tx, rows)) == 1) {
@@ -239,24 +253,12 @@ static int login_lookup_body(erp__tx *tx, void *payload)
 		const char *h = erp__db_text(tx, rows, 1, s);
 		snprintf(job->hash, sizeof job->hash, "%s", h ? h : "");
 		job->found = erp__db_int(tx, rows, 2) == 0;
-	}
-	erp__db_close(tx, rows);
-	if (rc < 0 || !job->found)
-		return rc < 0 ? rc : ERP_OK;
-	p[0] = erp__v_text(job->tenant_id);
-	p[1] = erp__v_text(job->user_id);
-	rc = erp__db_query(&rows, tx,
-	                   "SELECT m.role, m.disabled, t.base_currency FROM {auth.memberships} m "
-	                   "JOIN {auth.tenants} t ON t.id = m.tenant_id WHERE m.tenant_id = $1 AND m.user_id = $2",
-	                   p, 2);
-	if (rc != ERP_OK)
-		return rc;
-	if ((rc = erp__db_next(tx, rows)) == 1) {
-		char s[24];
-		job->role = erp__role_parse(erp__db_text(tx, rows, 0, s));
-		job->member = job->role != 0 && erp__db_int(tx, rows, 1) == 0;
-		const char *cur = erp__db_text(tx, rows, 2, s);
-		snprintf(job->currency, sizeof job->currency, "%s", cur ? cur : "");
+		if (!erp__db_is_null(tx, rows, 3)) {
+			job->role = erp__role_parse(erp__db_text(tx, rows, 3, s));
+			job->member = job->found && job->role != 0 && erp__db_int(tx, rows, 4) == 0;
+			const char *cur = erp__db_text(tx, rows, 5, s);
+			snprintf(job->currency, sizeof job->currency, "%s", cur ? cur : "");
+		}
 	}
 	erp__db_close(tx, rows);
 	return rc < 0 ? rc : ERP_OK;
@@ -367,8 +369,15 @@ int erp_session_login(erp_buf *out_token, erp_ctx **out_ctx, erp_store *store, c
 	if (verified < 0)
 		return verified;
 	bool ok = verified == 1;
-	if (!ok || !look.member)
+	if (!ok || !look.member) {
+		/* A right password of a user who is not a member here (or no
+		 * longer active) was verified once; a mismatch costs two runs.
+		 * One more run against the dummy hash makes every failure cost
+		 * the same, so the time does not tell the password was right. */
+		if (ok && (rc = erp__password_spend(store, password)) != ERP_OK)
+			return rc;
 		return login_refused(store, mail, client_key);
+	}
 
 	char new_hash[ERP__PASSWORD_HASH_CAP];
 	bool rehash = erp__password_needs_rehash(store, look.hash);
@@ -454,7 +463,16 @@ static int session_touch_body(erp__tx *tx, void *payload)
 	session_touch *job = payload;
 	erp_value p[2] = { erp__v_int(job->now), erp__v_text(job->hash) };
 	int64_t changes = 0;
-	int rc = erp__db_exec(tx, "UPDATE {auth.sessions} SET last_seen_ms = $1 WHERE token_hash = $2 AND last_seen_ms < $1",
+	/*
+	 * Whether the session is live is a fact of its own row, never of who
+	 * touched it last: a concurrent request of the same token may have
+	 * written a later (or the same) time already, which keeps it live.
+	 * The time only moves forward; no row means it ended meanwhile
+	 * (logout, revocation, expiry).
+	 */
+	int rc = erp__db_exec(tx,
+	                      "UPDATE {auth.sessions} SET last_seen_ms = CASE WHEN last_seen_ms < $1 THEN $1 "
+	                      "ELSE last_seen_ms END WHERE token_hash = $2 AND expires_ms > $1 AND last_seen_ms + idle_ms > $1",
 	                      p, 2, &changes);
 	if (rc == ERP_OK && changes == 0)
 		return erp__error(ERP_EAUTH, NULL, NULL, NOT_A_SESSION);
@@ -583,6 +601,19 @@ static int own_or_admin(char user[ERP__UUID_LEN + 1], const erp_ctx *ctx, const 
 	return rc;
 }
 
+/* ERP_ENOTFOUND, as every user call answers, for a user without a
+ * membership in `tenant` (another tenant's user, or no user at all). */
+static int member_require(erp__tx *tx, const char *tenant, const char *user_id)
+{
+	erp_value p[2] = { erp__v_text(tenant), erp__v_text(user_id) };
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", p, 2);
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
+		return erp__error(ERP_ENOTFOUND, "auth.user", "user_id", "user %s is not a member of this tenant", user_id);
+	return ERP_OK;
+}
+
 typedef struct {
 	const erp_ctx *ctx;
 	const char *user_id;
@@ -592,7 +623,10 @@ typedef struct {
 static int revoke_body(erp__tx *tx, void *payload)
 {
 	revoke_job *job = payload;
-	int rc = erp__sessions_end(tx, &job->ended, job->ctx->tenant_id, job->user_id, NULL);
+	job->ended.count = 0;
+	int rc = member_require(tx, job->ctx->tenant_id, job->user_id);
+	if (rc == ERP_OK)
+		rc = erp__sessions_end(tx, &job->ended, job->ctx->tenant_id, job->user_id, NULL);
 	if (rc != ERP_OK || job->ended.count == 0)
 		return rc;
 	char after[64];
@@ -641,6 +675,9 @@ static int list_body(erp__tx *tx, void *payload)
 	json_decref(job->result);
 	if (!(job->result = json_array()))
 		return erp__oom();
+	int member = member_require(tx, job->ctx->tenant_id, job->user_id);
+	if (member != ERP_OK)
+		return member;
 	erp_value p[3] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->user_id), erp__v_int(job->now) };
 	erp_storage_rows *rows;
 	int rc = erp__db_query(&rows, tx,

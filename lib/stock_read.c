@@ -6,6 +6,8 @@
  */
 #include "stock_internal.h"
 
+#include "cursor.h"
+
 #include "decimal.h"
 #include "error.h"
 #include "json_out.h"
@@ -90,6 +92,7 @@ struct read_job {
 	char product[ERP__UUID_LEN + 1], location[ERP__UUID_LEN + 1];
 	char as_of[11], date_from[11], date_to[11];
 	char cursor_date[11], cursor_id[ERP__UUID_LEN + 1];
+	char binding[ERP__CURSOR_BINDING_LEN + 1]; /* of the moves list's cursors */
 	int64_t limit;
 	erp_stock_level level;
 };
@@ -309,7 +312,10 @@ static int moves_body(erp__tx *tx, read_job *job)
 			break;
 		snprintf(last_date, sizeof last_date, "%.10s", list[k].text[5]);
 		snprintf(last_id, sizeof last_id, "%s", list[k].text[0]);
-		json_array_append_new(items, m);
+		if (json_array_append_new(items, m) != 0) {
+			rc = erp__oom();
+			break;
+		}
 	}
 	free(list);
 	if (rc < 0) {
@@ -318,10 +324,15 @@ static int moves_body(erp__tx *tx, read_job *job)
 	}
 	json_t *cursor = json_null();
 	if (more) {
-		char raw[64], b64[96];
-		snprintf(raw, sizeof raw, "%s|%s", last_date, last_id);
-		sodium_bin2base64(b64, sizeof b64, (const unsigned char *)raw, strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-		cursor = json_string(b64);
+		json_t *pos = json_pack("[s, s]", last_date, last_id);
+		char *text = pos ? erp__cursor_make(pos, job->binding) : NULL;
+		json_decref(pos);
+		cursor = text ? json_string(text) : NULL;
+		free(text);
+		if (!cursor) {
+			json_decref(items);
+			return erp__oom();
+		}
 	}
 	job->result = json_pack("{s:o, s:o}", "items", items, "next_cursor", cursor);
 	return job->result ? ERP_OK : erp__oom();
@@ -369,7 +380,7 @@ static int parse_query(read_job *job, const char *query, const char *const *allo
 			break;
 		}
 	}
-	char date[16], cursor[128];
+	char date[16], cursor[512];
 	if (rc == ERP_OK)
 		rc = query_text(job->product, sizeof job->product, q, "product_id", true);
 	if (rc == ERP_OK)
@@ -386,17 +397,19 @@ static int parse_query(read_job *job, const char *query, const char *const *allo
 		else
 			job->limit = json_integer_value(v);
 	}
+	const char *parts[] = { job->product, job->location, job->as_of, job->date_from, job->date_to };
+	erp__cursor_binding(job->binding, "stock.moves", job->ctx->tenant_id, parts, 5);
 	if (rc == ERP_OK && (rc = query_text(cursor, sizeof cursor, q, "cursor", false)) == ERP_OK && cursor[0]) {
-		unsigned char raw[96];
-		size_t len = 0;
-		char d[16], id[48];
-		if (sodium_base642bin(raw, sizeof raw - 1, cursor, strlen(cursor), NULL, &len, NULL,
-		                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-		    (raw[len] = '\0', sscanf((const char *)raw, "%10[0-9-]|%36s", d, id) != 2) || !erp__date_valid(d) ||
-		    !erp__uuid_normalize(job->cursor_id, id))
-			rc = erp__invalid("cursor", "cursor is not one this call returned");
-		else
-			snprintf(job->cursor_date, sizeof job->cursor_date, "%.10s", d);
+		json_t *pos = NULL;
+		if ((rc = erp__cursor_open(&pos, cursor, job->binding, 2, NULL)) == ERP_OK) {
+			const char *d = json_string_value(json_array_get(pos, 0));
+			const char *id = json_string_value(json_array_get(pos, 1));
+			if (!erp__date_valid(d) || !id || !erp__uuid_normalize(job->cursor_id, id))
+				rc = erp__invalid("cursor", "cursor is not one this call returned for this query");
+			else
+				snprintf(job->cursor_date, sizeof job->cursor_date, "%.10s", d);
+			json_decref(pos);
+		}
 	}
 	json_decref(q);
 	return rc;
@@ -751,10 +764,11 @@ static int layers_body(erp__tx *tx, read_job *job)
 		if ((rc = erp__db_next(tx, rows)) == 1 && erp__db_int(tx, rows, 0) != 0) {
 			int64_t q = erp__db_int(tx, rows, 0), v = erp__db_int(tx, rows, 1), unit = 0;
 			erp__share(&unit, v, scale, q);
-			json_array_append_new(job->result, json_pack("{s:n, s:o, s:o, s:o}", "move_id", "quantity",
-			                                             decimal_json(q, prod->precision), "value",
-			                                             decimal_json(v, prod->exponent), "unit_cost",
-			                                             decimal_json(unit, prod->exponent)));
+			if (json_array_append_new(job->result, json_pack("{s:n, s:o, s:o, s:o}", "move_id", "quantity",
+			                                                 decimal_json(q, prod->precision), "value",
+			                                                 decimal_json(v, prod->exponent), "unit_cost",
+			                                                 decimal_json(unit, prod->exponent))) != 0)
+				rc = erp__oom();
 		}
 		erp__db_close(tx, rows);
 		return rc < 0 ? rc : ERP_OK;

@@ -30,8 +30,10 @@ static int options_fill(erp_store_options *o, const erp_store_options *given)
 		if (given->version < 1 || given->version > ERP_STORE_OPTIONS_VERSION)
 			return erp__invalid("version", "erp_store_options version %u is not supported (this liberp knows 1 to %d)",
 			                    given->version, ERP_STORE_OPTIONS_VERSION);
-		/* A version-1 caller's struct ends before the version-2 fields. */
-		size_t size = given->version == 1 ? offsetof(erp_store_options, password_ops_limit) : sizeof *o;
+		/* An older caller's struct ends before the fields of later versions. */
+		size_t size = given->version == 1   ? offsetof(erp_store_options, password_ops_limit)
+		              : given->version == 2 ? offsetof(erp_store_options, relaxed_durability)
+		                                    : sizeof *o;
 		memcpy(o, given, size);
 		o->version = ERP_STORE_OPTIONS_VERSION;
 	}

@@ -64,12 +64,13 @@ int erp_store_health(erp_buf *out, erp_store *store)
 		json_t *cache = json_pack("{s:s, s:b, s:b, s:I, s:I}", "backend", store->cache->name, "shared",
 		                          erp__cache_shared(store), "ok", cache_rc == ERP_OK, "latency_us", (json_int_t)(t2 - t1),
 		                          "failures", (json_int_t)atomic_load(&store->cache_failures));
-		if (storage && storage_rc != ERP_OK)
-			json_object_set_new(storage, "error", json_string(storage_error));
-		if (cache && cache_rc != ERP_OK)
-			json_object_set_new(cache, "error", json_string(cache_error));
+		bool ok = storage && cache;
+		if (storage_rc != ERP_OK)
+			erp__json_set(storage, "error", json_string(storage_error), &ok);
+		if (cache_rc != ERP_OK)
+			erp__json_set(cache, "error", json_string(cache_error), &ok);
 		json_t *report = json_pack("{s:s, s:o?, s:o?}", "status", status, "storage", storage, "cache", cache);
-		int rc = report && storage && cache ? erp__json_to_buf(out, report) : erp__oom();
+		int rc = report && ok ? erp__json_to_buf(out, report) : erp__oom();
 		json_decref(report);
 		if (rc != ERP_OK)
 			return rc;

@@ -135,7 +135,10 @@ static int tenant_read_body(erp__tx *tx, void *payload)
 			rc = 0;
 			break;
 		}
-		json_array_append_new(job->result, t);
+		if (json_array_append_new(job->result, t) != 0) {
+			rc = erp__oom();
+			break;
+		}
 	}
 	erp__db_close(tx, rows);
 	if (rc < 0)

@@ -38,6 +38,12 @@ static const char usage[] =
 	"  --body-limit BYTES      BODY_LIMIT      largest request body, 1..1073741824 (default 1048576)\n"
 	"  --threads N             THREADS         request threads, 1..1024 (default 16 x CPUs, at most 64)\n"
 	"  --pool-size N           POOL_SIZE       storage connections, 1..1024 (default: threads, at most 16)\n"
+	"  --session-idle S        SESSION_IDLE_TIMEOUT  a session unused this many seconds ends,\n"
+	"                                          1..31536000 (default 1800)\n"
+	"  --durability MODE       DURABILITY      durable (default: every acknowledged write survives a\n"
+	"                                          crash of the server, the database or the machine) or\n"
+	"                                          relaxed (faster; a crash can lose the last acknowledged\n"
+	"                                          writes: see erp_store_options.relaxed_durability)\n"
 	"  --allow-signup          ALLOW_SIGNUP=1  anyone may create a tenant (POST /api/v1/tenants)\n"
 	"  --demo                                  create a demo tenant, admin and sample data first\n"
 	"  --ready-file PATH                       write the bound port to PATH once serving\n"
@@ -159,7 +165,8 @@ static int set_bind(srv_config *cfg, const char *name, const char *value)
 
 enum {
 	O_DATABASE_URL, O_REDIS_URL, O_BIND, O_PORT, O_LOG_LEVEL, O_ORIGINS, O_RL_TTL, O_RL_MAX,
-	O_BODY_LIMIT, O_THREADS, O_POOL_SIZE, O_ALLOW_SIGNUP, O_DEMO, O_READY_FILE, O_VERIFY, O_HELP
+	O_BODY_LIMIT, O_THREADS, O_POOL_SIZE, O_SESSION_IDLE, O_DURABILITY, O_ALLOW_SIGNUP, O_DEMO, O_READY_FILE,
+	O_VERIFY, O_HELP
 };
 
 static const struct option_def {
@@ -179,6 +186,8 @@ static const struct option_def {
 	{ O_BODY_LIMIT, "BODY_LIMIT", "--body-limit", false },
 	{ O_THREADS, "THREADS", "--threads", false },
 	{ O_POOL_SIZE, "POOL_SIZE", "--pool-size", false },
+	{ O_SESSION_IDLE, "SESSION_IDLE_TIMEOUT", "--session-idle", false },
+	{ O_DURABILITY, "DURABILITY", "--durability", false },
 	{ O_ALLOW_SIGNUP, "ALLOW_SIGNUP", "--allow-signup", true },
 	{ O_DEMO, NULL, "--demo", true },
 	{ O_READY_FILE, NULL, "--ready-file", false },
@@ -257,6 +266,17 @@ static int apply(srv_config *cfg, int id, const char *name, const char *value, b
 		cfg->pool_size = (int)v;
 		*pool_set = true;
 		return 0;
+	case O_SESSION_IDLE:
+		if ((rc = parse_int(name, value, 1, 31536000, &v)))
+			return rc;
+		cfg->session_idle_s = v;
+		return 0;
+	case O_DURABILITY:
+		if (strcmp(value, "durable") == 0)
+			return cfg->relaxed_durability = false, 0;
+		if (strcmp(value, "relaxed") == 0)
+			return cfg->relaxed_durability = true, 0;
+		return bad(name, "must be durable or relaxed", value);
 	case O_ALLOW_SIGNUP:
 		return parse_bool(name, value, &cfg->allow_signup);
 	case O_DEMO:

@@ -205,6 +205,8 @@ int main(int argc, char **argv)
 	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
 	opts.cache_url = srv.cfg.redis_url;
 	opts.pool_size = srv.cfg.pool_size;
+	opts.session_idle_ms = srv.cfg.session_idle_s * 1000;
+	opts.relaxed_durability = srv.cfg.relaxed_durability;
 	opts.no_migrate = srv.cfg.verify; /* checking a store never changes it */
 	rc = erp_store_open(&srv.store, srv.cfg.database_url, &opts);
 	if (rc != ERP_OK) {

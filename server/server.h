@@ -45,6 +45,8 @@ typedef struct srv_config {
 	size_t body_limit;       /* BODY_LIMIT, --body-limit: bytes; default 1 MiB */
 	int threads;             /* THREADS, --threads: libmicrohttpd thread pool; default 16 x CPUs, at most 64 */
 	int pool_size;           /* POOL_SIZE, --pool-size: storage connections; default threads, at most 16 */
+	int64_t session_idle_s;  /* SESSION_IDLE_TIMEOUT, --session-idle: seconds; 0: the library's default (30 min) */
+	bool relaxed_durability; /* DURABILITY=relaxed, --durability relaxed: erp_store_options.relaxed_durability */
 	bool demo;               /* --demo: create a demo tenant, admin and sample data first */
 	bool allow_signup;       /* ALLOW_SIGNUP=1, --allow-signup: POST /api/v1/tenants open to anyone */
 	char *ready_file;        /* --ready-file PATH: write the bound port there once serving (tests) */

@@ -94,7 +94,9 @@ ERP_EXTERN int erp_session_logout(erp_store *store, const char *token);
  * or any role for the acting user's own sessions).
  *
  * @param out_count receives how many sessions ended; may be NULL.
- * @return ERP_OK; ERP_EPERM; ERP_EINVALID (field "user_id"); ERP_EBACKEND.
+ * @return ERP_OK; ERP_EPERM; ERP_EINVALID (field "user_id");
+ *         ERP_ENOTFOUND (field "user_id") for a user who is not a member
+ *         of the context's tenant (as every user call); ERP_EBACKEND.
  */
 ERP_EXTERN int erp_session_revoke_user(int64_t *out_count, erp_ctx *ctx, const char *user_id);
 
@@ -106,7 +108,9 @@ ERP_EXTERN int erp_session_revoke_user(int64_t *out_count, erp_ctx *ctx, const c
  *    "client_key":"...","current":true}]` ("current": the session
  * the context came from).
  *
- * @return ERP_OK; ERP_EPERM; ERP_EINVALID (field "user_id"); ERP_EBACKEND.
+ * @return ERP_OK; ERP_EPERM; ERP_EINVALID (field "user_id");
+ *         ERP_ENOTFOUND (field "user_id") for a user who is not a member
+ *         of the context's tenant; ERP_EBACKEND.
  */
 ERP_EXTERN int erp_session_list(erp_buf *out, erp_ctx *ctx, const char *user_id);
 

@@ -33,7 +33,7 @@ ERP_BEGIN_DECL
 typedef struct erp_store erp_store;
 
 /** The current version of erp_store_options. */
-#define ERP_STORE_OPTIONS_VERSION 2
+#define ERP_STORE_OPTIONS_VERSION 3
 
 /**
  * Options for erp_store_open(). Declare with ERP_STORE_OPTIONS_INIT; fields
@@ -43,7 +43,7 @@ typedef struct erp_store_options {
 	unsigned int version;     /**< ERP_STORE_OPTIONS_VERSION. */
 	const char *cache_url;    /**< Cache backend URL; NULL means "mem:". */
 	int no_migrate;           /**< Non-zero: do not apply migrations; refuse a store that lacks them. */
-	int sync_full;            /**< SQLite: synchronous=FULL instead of NORMAL (durable against power loss). */
+	int sync_full;            /**< SQLite: synchronous=FULL even with relaxed_durability (FULL is the default). */
 	int pool_size;            /**< Connections: SQLite readers, PostgreSQL pool size; 0 = 4. */
 	int busy_timeout_ms;      /**< SQLite: how long to wait for another process's lock; 0 = 5000. */
 	int connect_timeout_s;    /**< PostgreSQL: connect timeout in seconds; 0 = 10. */
@@ -57,10 +57,32 @@ typedef struct erp_store_options {
 	int login_max_failures;      /**< Failed logins per email within login_window_ms before ERP_ELIMIT; 0 = 5. */
 	int login_max_client_failures; /**< Failed logins per client key within login_window_ms; 0 = 50. */
 	int64_t login_window_ms;     /**< The throttling window; 0 = 15 minutes. */
+	/* ---- version 3 ---- */
+	/**
+	 * 0 (the default): acknowledged means durable. A write that returned
+	 * ERP_OK survives a crash of the process, of the database server and
+	 * of the machine: SQLite runs with synchronous=FULL (each commit is
+	 * synced before it returns); on PostgreSQL every write transaction of
+	 * liberp runs with `SET LOCAL synchronous_commit = on`, whatever the
+	 * server's, the database's or the role's setting. Group commit keeps
+	 * the cost per posting low.
+	 *
+	 * Non-zero: the relaxed mode, faster, and it can lose acknowledged
+	 * writes. SQLite: synchronous=NORMAL, so a power loss or an operating
+	 * system crash (not a crash of the process) can drop the last commits.
+	 * PostgreSQL: `synchronous_commit = off` for liberp's writes, so a
+	 * crash of the server or of the machine can drop the commits of up to
+	 * three times wal_writer_delay (by default 600 ms) before it; they
+	 * are then simply absent, and a resent idempotency key makes a new
+	 * row. The store stays consistent either way (no commit is ever
+	 * partial). Use it only where losing the last moments of work is
+	 * acceptable (bulk imports that can be rerun, tests).
+	 */
+	int relaxed_durability;
 } erp_store_options;
 
 /** Initialiser for erp_store_options with every default. */
-#define ERP_STORE_OPTIONS_INIT { ERP_STORE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define ERP_STORE_OPTIONS_INIT { ERP_STORE_OPTIONS_VERSION, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /**
  * Opens (creating it if needed, for SQLite files) the store at `url`.

@@ -50,6 +50,9 @@ static struct {
 	int64_t version;       /* the partner's, read by prepare for update */
 	erp_stock_level level; /* read by prepare for the quantity scenario */
 	erp_buf expected;      /* the entity as updated by prepare for the uncached get */
+	/* analytics.account: `child` under `left` or `right`, both under `root` (the parent scenario) */
+	char root[37], left[37], right[37], child[37];
+	int64_t child_version;
 } g;
 
 static const char *filter;
@@ -195,6 +198,63 @@ static int call_entity_get_uncached(erp_buf *out, unsigned long n)
 	if (rc == ERP_OK && strcmp(out->ptr, g.expected.ptr) != 0)
 		rc = ERP_EINVALID;
 	return rc;
+}
+
+static int call_entity_types(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	return erp_entity_types(out);
+}
+
+static int call_tenant_list(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	return erp_tenant_list(out, g.store);
+}
+
+/* Its latencies differ from call to call: checked here (allocating nothing) that no part is missing. */
+static int call_store_health(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	int rc = erp_store_health(out, g.store);
+	if (rc == ERP_OK && (!out->ptr || !strstr(out->ptr, "\"status\"") || !strstr(out->ptr, "\"storage\":{") ||
+	                     !strstr(out->ptr, "\"cache\":{") || !strstr(out->ptr, "\"latency_us\"")))
+		rc = ERP_EINVALID;
+	/* a part that is not ok says why */
+	if (rc == ERP_OK && strstr(out->ptr, "\"ok\":false") && !strstr(out->ptr, "\"error\""))
+		rc = ERP_EINVALID;
+	return rc;
+}
+
+static int64_t read_child_version(void)
+{
+	erp_buf o = ERP_BUF_INIT;
+	assert_erp_ok(erp_entity_get(&o, g.w.b.rw, "analytics.account", g.child));
+	json_t *v = erp_test_json(o.ptr);
+	g.child_version = json_integer_value(json_object_get(v, "version"));
+	json_decref(v);
+	erp_buf_dispose(&o);
+	return g.child_version;
+}
+
+static void prepare_entity_reparent(unsigned long n)
+{
+	(void)n;
+	read_child_version();
+}
+
+/* Moves the child to the other side: the walk up its new parents (ancestors_check) runs in the sweep. */
+static int call_entity_reparent(erp_buf *out, unsigned long n)
+{
+	char json[120];
+	snprintf(json, sizeof json, "{\"parent_id\":\"%s\"}", n % 2 ? g.left : g.right);
+	return erp_entity_update(out, g.w.b.rw, "analytics.account", g.child, g.child_version, json);
+}
+
+static int64_t effect_entity_reparent(unsigned long n)
+{
+	(void)n;
+	return read_child_version();
 }
 
 static int call_entity_list(erp_buf *out, unsigned long n)
@@ -397,6 +457,24 @@ static int call_layers(erp_buf *out, unsigned long n)
 	return erp_stock_layers(out, g.w.b.ro, g.w.fifo);
 }
 
+static int call_layers_avco(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	return erp_stock_layers(out, g.w.b.ro, g.w.average);
+}
+
+static int call_stock_moves(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	return erp_stock_moves(out, g.w.b.ro, "{\"limit\":5}");
+}
+
+static int call_stock_quants(erp_buf *out, unsigned long n)
+{
+	(void)n;
+	return erp_stock_quants(out, g.w.b.ro, NULL);
+}
+
 static int call_store_verify(erp_buf *out, unsigned long n)
 {
 	(void)n;
@@ -415,12 +493,18 @@ static const sweep_scenario scenarios[] = {
 	{ "entity_get_cached",       0, 0, 1, NULL,                        call_entity_get,               NULL, 0 },
 	{ "entity_get_uncached",     0, 0, 1, prepare_entity_get_uncached, call_entity_get_uncached,      NULL, 0 },
 	{ "entity_list",             0, 0, 1, NULL,                        call_entity_list,              NULL, 0 },
+	{ "entity_types",            0, 0, 1, NULL,                        call_entity_types,             NULL, 0 },
+	{ "tenant_list",             0, 0, 1, NULL,                        call_tenant_list,              NULL, 0 },
+	{ "store_health",            0, 0, 0, NULL,                        call_store_health,             NULL, 0 },
 	{ "account_balance",         0, 0, 1, NULL,                        call_account_balance,          NULL, 0 },
 	{ "trial_balance",           0, 0, 1, NULL,                        call_trial_balance,            NULL, 0 },
 	{ "general_ledger",          0, 0, 1, NULL,                        call_general_ledger,           NULL, 0 },
 	{ "stock_quantity",          0, 0, 0, prepare_quantity,            call_quantity,                 NULL, 0 },
 	{ "stock_valuation",         0, 0, 1, NULL,                        call_valuation,                NULL, 0 },
 	{ "stock_layers_fifo",       0, 0, 1, NULL,                        call_layers,                   NULL, 0 },
+	{ "stock_layers_avco",       0, 0, 1, NULL,                        call_layers_avco,              NULL, 0 },
+	{ "stock_moves",             0, 0, 1, NULL,                        call_stock_moves,              NULL, 0 },
+	{ "stock_quants",            0, 0, 1, NULL,                        call_stock_quants,             NULL, 0 },
 	{ "store_verify",            0, 0, 1, NULL,                        call_store_verify,             NULL, 0 },
 	/* then the writes */
 	{ "tenant_create",           1, 0, 0, NULL,                        call_tenant_create,            NULL, 0 },
@@ -429,6 +513,7 @@ static const sweep_scenario scenarios[] = {
 	{ "session_login",           1, 0, 0, NULL,                        call_session_login,            NULL, 0 },
 	{ "entity_create",           1, 0, 0, NULL,                        call_entity_create,            NULL, 0 },
 	{ "entity_update",           1, 0, 0, prepare_entity_update,       call_entity_update,            effect_entity_update, 0 },
+	{ "entity_reparent",         1, 0, 0, prepare_entity_reparent,     call_entity_reparent,          effect_entity_reparent, 0 },
 	{ "journal_post",            1, 1, 1, NULL,                        call_journal_post,             NULL, 0 },
 	{ "journal_post_json",       1, 1, 1, NULL,                        call_journal_post_json,        NULL, 0 },
 	{ "journal_post_batch_json", 1, 1, 1, NULL,                        call_journal_post_batch_json,  NULL, 0 },
@@ -467,6 +552,21 @@ static int world_setup(void **state)
 	/* Enough stock for every delivery and reservation of the sweep. */
 	st_receive_on(&g.w, NULL, g.w.fifo, 1000000, 700, g.w.stock, "2026-03-01");
 	st_receive_on(&g.w, NULL, g.w.average, 1000000, 500, g.w.stock, "2026-03-01");
+	/* root <- left, root <- right, left <- child */
+	const struct {
+		char *id;
+		const char *parent;
+	} tree[] = { { g.root, NULL }, { g.left, g.root }, { g.right, g.root }, { g.child, g.left } };
+	for (size_t i = 0; i < sizeof tree / sizeof tree[0]; i++) {
+		char json[200];
+		if (tree[i].parent)
+			snprintf(json, sizeof json, "{\"name\":\"Analytic %zu\",\"parent_id\":\"%s\"}", i, tree[i].parent);
+		else
+			snprintf(json, sizeof json, "{\"name\":\"Analytic %zu\"}", i);
+		assert_erp_ok(erp_entity_create(&o, g.w.b.rw, "analytics.account", json));
+		erp_test_json_string(tree[i].id, 37, o.ptr, "id");
+	}
+	erp_buf_dispose(&o);
 	sweep_init(g.store, g.w.b.tenant);
 	return 0;
 }

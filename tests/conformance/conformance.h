@@ -32,6 +32,7 @@ int erp_conformance_ledger_idempotency(void);
 int erp_conformance_ledger_reverse(void);
 int erp_conformance_ledger_immutability(void);
 int erp_conformance_ledger_reports(void);
+int erp_conformance_cursors(void);
 int erp_conformance_ledger_property(void);
 int erp_conformance_ledger_ledgercli(void);
 int erp_conformance_ledger_concurrency(void);

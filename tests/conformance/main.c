@@ -62,6 +62,7 @@ static const group groups[] = {
 	{ "ledger_reverse", erp_conformance_ledger_reverse },
 	{ "ledger_immutability", erp_conformance_ledger_immutability },
 	{ "ledger_reports", erp_conformance_ledger_reports },
+	{ "cursors", erp_conformance_cursors },
 	{ "ledger_property", erp_conformance_ledger_property },
 	{ "ledger_ledgercli", erp_conformance_ledger_ledgercli },
 	{ "ledger_concurrency", erp_conformance_ledger_concurrency },

@@ -5,6 +5,7 @@
  */
 #include "conformance.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -813,6 +814,219 @@ static void test_entity__integers_stay_within_their_bounds(void **state)
 	env_close(&e);
 }
 
+/* ---- parents: no entity may be its own ancestor ------------------------------------ */
+
+/* Every type with a reference to its own type, and the fields of a minimal one ({u} keeps codes unique). */
+static const struct {
+	const char *type, *fields;
+} parented[] = {
+	{ "inventory.location", "\"name\":\"L{u}\",\"usage\":\"internal\"" },
+	{ "core.product_category", "\"name\":\"C{u}\"" },
+	{ "core.partner", "\"name\":\"P{u}\"" },
+	{ "financial.account", "\"code\":\"A{u}\",\"name\":\"a\",\"type\":\"asset\"" },
+	{ "analytics.account", "\"code\":\"N{u}\",\"name\":\"n\"" },
+};
+
+/* Creates one of parented[k] under `parent` (NULL: at the top); its id into `out`. */
+static void parented_add(char out[37], env *e, size_t k, const char *parent)
+{
+	char j[300];
+	if (parent)
+		snprintf(j, sizeof j, "{%s,\"parent_id\":\"%s\"}", parented[k].fields, parent);
+	else
+		snprintf(j, sizeof j, "{%s}", parented[k].fields);
+	json_t *o = ACCEPT(e, parented[k].type, j);
+	snprintf(out, 37, "%s", ent_id(o));
+	json_decref(o);
+}
+
+/* Sets the parent_id of `id` (JSON null when `parent` is NULL); returns the new version. */
+static int64_t reparent(env *e, size_t k, const char *id, int64_t version, const char *parent)
+{
+	char j[100];
+	if (parent)
+		snprintf(j, sizeof j, "{\"parent_id\":\"%s\"}", parent);
+	else
+		snprintf(j, sizeof j, "{\"parent_id\":null}");
+	json_t *o = ent_update(e->ctx, parented[k].type, id, version, j);
+	assert_string_equal(ent_str(o, "parent_id") ? ent_str(o, "parent_id") : "", parent ? parent : "");
+	int64_t v = ent_version(o);
+	json_decref(o);
+	return v;
+}
+
+/* An update of parent_id that must be refused as a cycle, changing nothing. */
+static void refuse_cycle(env *e, size_t k, const char *id, int64_t version, const char *parent)
+{
+	char j[100];
+	snprintf(j, sizeof j, "{\"parent_id\":\"%s\",\"name\":\"renamed\"}", parent);
+	REFUSE_UPDATE(e, parented[k].type, id, version, j, ERP_EINVALID, "parent_id");
+	assert_non_null(strstr(erp_error_last()->message, "cycle"));
+}
+
+static void test_entity__no_entity_is_its_own_ancestor(void **state)
+{
+	env e;
+	env_open(&e, state);
+	/* The list above is every type that refers to itself (a new one must join it). */
+	size_t found = 0;
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_ok(erp_entity_types(&out));
+	json_t *types = erp_test_json(out.ptr);
+	erp_buf_dispose(&out);
+	for (size_t i = 0; i < json_array_size(types); i++) {
+		json_t *t = json_array_get(types, i), *fields = json_object_get(t, "fields");
+		for (size_t f = 0; f < json_array_size(fields); f++) {
+			const char *ref = json_string_value(json_object_get(json_array_get(fields, f), "references"));
+			if (!ref || strcmp(ref, json_string_value(json_object_get(t, "type"))) != 0)
+				continue;
+			bool listed = false;
+			for (size_t k = 0; k < sizeof parented / sizeof parented[0]; k++)
+				listed |= strcmp(parented[k].type, ref) == 0;
+			assert_true(listed);
+			assert_string_equal(json_string_value(json_object_get(json_array_get(fields, f), "name")), "parent_id");
+			found++;
+		}
+	}
+	json_decref(types);
+	assert_int_equal(found, sizeof parented / sizeof parented[0]);
+
+	for (size_t k = 0; k < sizeof parented / sizeof parented[0]; k++) {
+		/* a <- b <- c */
+		char a[37], b[37], c[37], d[37];
+		parented_add(a, &e, k, NULL);
+		parented_add(b, &e, k, a);
+		parented_add(c, &e, k, b);
+		/* its own parent, the parent of its parent, the parent of its grandparent */
+		refuse_cycle(&e, k, a, 1, a);
+		refuse_cycle(&e, k, b, 1, b);
+		refuse_cycle(&e, k, a, 1, b);
+		refuse_cycle(&e, k, a, 1, c);
+		refuse_cycle(&e, k, b, 1, c);
+		/* re-parenting that makes no cycle works: c beside b (under a), then b under c */
+		int64_t vc = reparent(&e, k, c, 1, a);
+		int64_t vb = reparent(&e, k, b, 1, c);
+		/* a <- c <- b: now a under b closes a 3-cycle, and c under b a 2-cycle */
+		refuse_cycle(&e, k, a, 1, b);
+		refuse_cycle(&e, k, c, vc, b);
+		/* a subtree moves under another tree; to the top and back */
+		parented_add(d, &e, k, NULL);
+		int64_t va = reparent(&e, k, a, 1, d);
+		refuse_cycle(&e, k, d, 1, b);
+		va = reparent(&e, k, a, va, NULL);
+		reparent(&e, k, d, 1, b);
+		refuse_cycle(&e, k, a, va, d);
+		(void)vb;
+	}
+	env_close(&e);
+}
+
+static void test_entity__parent_chains_are_bounded(void **state)
+{
+	env e;
+	env_open(&e, state);
+	/* analytics.account, parented[4]: 100 ancestors are fine, 101 are refused */
+	char top[37], at[37], next[37], deep[37];
+	parented_add(top, &e, 4, NULL);
+	memcpy(at, top, sizeof at);
+	for (int i = 0; i < 100; i++) {
+		parented_add(next, &e, 4, at);
+		memcpy(at, next, sizeof at);
+	}
+	char j[300];
+	snprintf(j, sizeof j, "{\"name\":\"too deep\",\"parent_id\":\"%s\"}", at);
+	REFUSE(&e, "analytics.account", j, ERP_EINVALID, "parent_id");
+	assert_non_null(strstr(erp_error_last()->message, "levels"));
+	/* moving a row under the deepest one is refused too */
+	parented_add(deep, &e, 4, top);
+	snprintf(j, sizeof j, "{\"parent_id\":\"%s\"}", at);
+	REFUSE_UPDATE(&e, "analytics.account", deep, 1, j, ERP_EINVALID, "parent_id");
+	env_close(&e);
+}
+
+/* Two concurrent re-parentings that together would make a 2-cycle (A under B, B under A). */
+typedef struct {
+	erp_store *store;
+	const char *tenant, *type, *id, *parent;
+	pthread_barrier_t *start;
+	int rc;
+	char field[32];
+} cycle_race;
+
+static void *cycle_race_run(void *arg)
+{
+	cycle_race *r = arg;
+	erp_ctx *ctx = NULL;
+	r->rc = erp_ctx_new(&ctx, r->store, r->tenant, "racer", ERP_ROLE_READWRITE);
+	char j[100];
+	snprintf(j, sizeof j, "{\"parent_id\":\"%s\"}", r->parent);
+	pthread_barrier_wait(r->start);
+	if (r->rc == ERP_OK) {
+		erp_buf out = ERP_BUF_INIT;
+		r->rc = erp_entity_update(&out, ctx, r->type, r->id, 1, j);
+		snprintf(r->field, sizeof r->field, "%s", r->rc != ERP_OK && erp_error_last()->field ? erp_error_last()->field : "");
+		erp_buf_dispose(&out);
+	}
+	erp_ctx_free(ctx);
+	return NULL;
+}
+
+/* Whether walking up from `id` (at most 10 steps) reaches the top. */
+static bool reaches_top(env *e, const char *type, const char *id)
+{
+	char at[37];
+	snprintf(at, sizeof at, "%s", id);
+	for (int i = 0; i < 10; i++) {
+		json_t *o = ent_get(e->ctx, type, at);
+		const char *up = ent_str(o, "parent_id");
+		bool top = up == NULL;
+		if (up)
+			snprintf(at, sizeof at, "%s", up);
+		json_decref(o);
+		if (top)
+			return true;
+	}
+	return false;
+}
+
+static void test_entity__concurrent_reparenting_makes_no_cycle(void **state)
+{
+	env e;
+	env_open(&e, state);
+	for (int round = 0; round < 24; round++) {
+		size_t k = (size_t)round % 2;     /* locations and product categories */
+		bool three = (round / 2) % 2 == 1; /* A under B and B under A; or A under B (under C) and C under A */
+		char a[37], b[37], c[37];
+		parented_add(a, &e, k, NULL);
+		parented_add(c, &e, k, NULL);
+		parented_add(b, &e, k, three ? c : NULL);
+		pthread_barrier_t start;
+		assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+		cycle_race r[2] = { { e.store, e.tenant, parented[k].type, a, b, &start, -1, "" },
+		                    { e.store, e.tenant, parented[k].type, three ? c : b, a, &start, -1, "" } };
+		pthread_t t[2];
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, cycle_race_run, &r[i]), 0);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&start);
+		/* exactly one wins; the other is refused as a cycle and changed nothing */
+		if ((r[0].rc == ERP_OK) == (r[1].rc == ERP_OK))
+			fail_msg("round %d (%s): %s and %s", round, three ? "3-cycle" : "2-cycle", erp_error_name(r[0].rc),
+			         erp_error_name(r[1].rc));
+		cycle_race *lost = r[0].rc == ERP_OK ? &r[1] : &r[0];
+		assert_int_equal(lost->rc, ERP_EINVALID);
+		assert_string_equal(lost->field, "parent_id");
+		json_t *o = ent_get(e.ctx, parented[k].type, lost->id);
+		assert_int_equal(ent_version(o), 1);
+		json_decref(o);
+		assert_true(reaches_top(&e, parented[k].type, a));
+		assert_true(reaches_top(&e, parented[k].type, b));
+		assert_true(reaches_top(&e, parented[k].type, c));
+	}
+	env_close(&e);
+}
+
 int erp_conformance_entity_validation(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -836,6 +1050,9 @@ int erp_conformance_entity_validation(void)
 		cmocka_unit_test(test_entity__text_length_and_utf8_are_checked),
 		cmocka_unit_test(test_entity__malformed_json_is_refused),
 		cmocka_unit_test(test_entity__integers_stay_within_their_bounds),
+		cmocka_unit_test(test_entity__no_entity_is_its_own_ancestor),
+		cmocka_unit_test(test_entity__parent_chains_are_bounded),
+		cmocka_unit_test(test_entity__concurrent_reparenting_makes_no_cycle),
 	};
 	return cmocka_run_group_tests_name("entity_validation", tests, erp_conformance_fresh_setup,
 	                                   erp_conformance_fresh_teardown);

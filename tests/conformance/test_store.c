@@ -1,5 +1,6 @@
 /* Opening, closing and verifying stores (erp/store.h). */
 #include "conformance.h"
+#include "db.h"
 
 #include <string.h>
 
@@ -101,6 +102,60 @@ static void test_store__schema_version_rejects_null(void **state)
 	assert_erp_error(erp_store_schema_version(&v, NULL), ERP_EINVALID, "store");
 }
 
+/* In a write transaction: 1 when a commit is synced before it returns. */
+static int durable_body(erp__tx *tx, void *payload)
+{
+	int *durable = payload;
+	const char *sql = erp_test_backend_is("sqlite") ? "PRAGMA synchronous"
+	                                                : "SELECT current_setting('synchronous_commit')";
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, sql, NULL, 0);
+	if (rc != ERP_OK)
+		return rc;
+	if ((rc = erp__db_next(tx, rows)) == 1) {
+		char s[24];
+		const char *v = erp__db_text(tx, rows, 0, s);
+		/* SQLite: 2 is FULL, 1 NORMAL; PostgreSQL: on, off, local... */
+		*durable = v && (strcmp(v, "2") == 0 || strcmp(v, "3") == 0 || strcmp(v, "on") == 0);
+	}
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+static int writes_durably(const char *url, int relaxed)
+{
+	erp_store_options opts = erp_test_store_options();
+	opts.relaxed_durability = relaxed;
+	erp_store *s = NULL;
+	assert_erp_ok(erp_store_open(&s, url, &opts));
+	int durable = -1;
+	erp_storage_scope scope = { NULL, NULL, 0 };
+	assert_erp_ok(erp__tx_run(s, ERP_TX_WRITE, &scope, durable_body, &durable));
+	erp_store_close(s);
+	return durable;
+}
+
+/*
+ * Acknowledged means durable by default, whatever the database's own
+ * default: on PostgreSQL the database is set to synchronous_commit=off
+ * first (as the test cluster and some operators have it), and liberp's
+ * write transactions still run with it on. The relaxed mode is explicit.
+ */
+static void test_store__writes_are_durable_by_default_whatever_the_server_says(void **state)
+{
+	(void)state;
+	char *url = erp_test_url_fresh();
+	if (!erp_test_backend_is("sqlite")) {
+		char sql[160];
+		const char *db = strrchr(url, '/') + 1;
+		snprintf(sql, sizeof sql, "ALTER DATABASE %.*s SET synchronous_commit = off", (int)strcspn(db, "?"), db);
+		assert_erp_ok(erp_test_exec_admin(sql));
+	}
+	assert_int_equal(writes_durably(url, 0), 1);
+	assert_int_equal(writes_durably(url, 1), 0);
+	erp_test_url_drop(url);
+}
+
 int erp_conformance_store(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +165,7 @@ int erp_conformance_store(void)
 		cmocka_unit_test(test_store__open_rejects_bad_options),
 		cmocka_unit_test(test_store__verify_passes_on_a_sound_store),
 		cmocka_unit_test(test_store__schema_version_rejects_null),
+		cmocka_unit_test(test_store__writes_are_durable_by_default_whatever_the_server_says),
 	};
 	return cmocka_run_group_tests_name("store", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
 }

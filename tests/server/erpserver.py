@@ -113,7 +113,8 @@ class Server:
     # Variables of the server's configuration, cleared from the inherited
     # environment so that only what a test asks for applies.
     CONFIG_VARS = ("DATABASE_URL", "REDIS_URL", "BIND_ADDRESS", "PORT", "LOG_LEVEL", "ALLOWED_ORIGINS",
-                   "RATE_LIMIT_TTL", "RATE_LIMIT_MAX", "BODY_LIMIT", "THREADS", "POOL_SIZE", "ALLOW_SIGNUP")
+                   "RATE_LIMIT_TTL", "RATE_LIMIT_MAX", "BODY_LIMIT", "THREADS", "POOL_SIZE", "ALLOW_SIGNUP",
+                   "SESSION_IDLE_TIMEOUT", "DURABILITY")
 
     def __init__(self, database_url, env=None, args=None, redis=True, rate_limit_max="0"):
         self.database_url = database_url

@@ -54,6 +54,9 @@ class TestBadConfig(unittest.TestCase):
             ("ALLOWED_ORIGINS", "ftp//nowhere"),
             ("BIND_ADDRESS", "not-an-address"),
             ("ALLOW_SIGNUP", "perhaps"),
+            ("SESSION_IDLE_TIMEOUT", "0"),
+            ("SESSION_IDLE_TIMEOUT", "10s"),
+            ("DURABILITY", "fast"),
         ]
         for name, value in cases:
             with self.subTest(name=name, value=value):

@@ -39,6 +39,7 @@ static int pg_open(erp_storage **out, const char *url, const erp_store_options *
 	st = calloc(1, sizeof *st);
 	if (!st)
 		return erp__pg_oom();
+	st->relaxed_durability = opts && opts->relaxed_durability;
 	rc = erp__pg_conninfo_init(&st->info, url, opts);
 	if (rc != ERP_OK) {
 		free(st);

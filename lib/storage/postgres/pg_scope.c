@@ -47,7 +47,8 @@ static const char *role_name(int role)
 	}
 }
 
-int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all)
+int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all,
+                      int relaxed)
 {
 	/* After BEGIN: isolation must be set before any statement; DEALLOCATE is not transactional. */
 	const char *dealloc = dealloc_all ? "; DEALLOCATE ALL" : "";
@@ -60,8 +61,11 @@ int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope 
 	*out = NULL;
 	if (mode == ERP_TX_READ)
 		begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+	else if (mode == ERP_TX_WRITE && relaxed)
+		begin = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SET LOCAL synchronous_commit = off";
 	else if (mode == ERP_TX_WRITE)
-		begin = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE";
+		/* Acknowledged means durable, whatever the server's default. */
+		begin = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE; SET LOCAL synchronous_commit = on";
 	else
 		return erp_error_set(ERP_EINVALID, NULL, "mode", "unknown transaction mode");
 

@@ -38,10 +38,14 @@ int erp__pg_uuid_valid(const char *s);
  * @param out         receives a malloc'd string.
  * @param pg          the connection (for quoting the user id).
  * @param dealloc_all non-zero: also DEALLOCATE ALL (right after BEGIN).
+ * @param relaxed     a write runs with synchronous_commit off (the store's
+ *                    relaxed_durability); otherwise on, whatever the
+ *                    server's default: ERP_OK means committed durably.
  * @return ERP_OK; ERP_EINVALID (field "tenant_id", "user_id", "role" or
  *         "mode"); ERP_ERROR when out of memory. Raises the error.
  */
-int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all);
+int erp__pg_begin_sql(char **out, PGconn *pg, int mode, const erp_storage_scope *scope, int dealloc_all,
+                      int relaxed);
 
 /**
  * For a loose read: the script that sets `scope` at session level (it stays

@@ -72,6 +72,7 @@ typedef struct erp__pg_storage {
 	erp_sql_dialect dialect;  /**< What base.dialect points to. */
 	erp__pg_conninfo info;
 	erp__pg_pool pool;
+	int relaxed_durability; /**< The store option: writes with synchronous_commit off. */
 } erp__pg_storage;
 
 #endif

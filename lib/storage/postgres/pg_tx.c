@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* Sends the BEGIN script on `conn`, reconnecting and retrying once if the connection is lost. */
-static int send_begin(erp__pg_conn *conn, int mode, const erp_storage_scope *scope)
+static int send_begin(erp__pg_conn *conn, int mode, const erp_storage_scope *scope, int relaxed)
 {
 	int attempt, rc, lost;
 	char *sql;
@@ -30,7 +30,7 @@ static int send_begin(erp__pg_conn *conn, int mode, const erp_storage_scope *sco
 			if (rc != ERP_OK)
 				return rc;
 		}
-		rc = erp__pg_begin_sql(&sql, conn->pg, mode, scope, conn->dealloc_all);
+		rc = erp__pg_begin_sql(&sql, conn->pg, mode, scope, conn->dealloc_all, relaxed);
 		if (rc != ERP_OK)
 			return rc;
 		res = PQexec(conn->pg, sql);
@@ -130,7 +130,7 @@ int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const er
 	rc = erp__pg_pool_acquire(&conn, &st->pool);
 	if (rc != ERP_OK)
 		return rc;
-	rc = mode == ERP_TX_READ_LOOSE ? prepare_loose(conn, scope) : send_begin(conn, mode, scope);
+	rc = mode == ERP_TX_READ_LOOSE ? prepare_loose(conn, scope) : send_begin(conn, mode, scope, st->relaxed_durability);
 	if (rc != ERP_OK) {
 		erp__pg_pool_release(&st->pool, conn);
 		return rc;

@@ -68,7 +68,8 @@ static int sqlite_open(erp_storage **out, const char *url, const erp_store_optio
 		return erp_error_set(ERP_EINVALID, NULL, "busy_timeout_ms", "busy_timeout_ms must not be negative");
 	erp__sqlite_conn_config config;
 	config.busy_timeout_ms = busy_ms ? busy_ms : DEFAULT_BUSY_TIMEOUT_MS;
-	config.sync_full = opts ? opts->sync_full != 0 : 0;
+	/* Durable by default: FULL syncs the WAL at every commit. */
+	config.sync_full = !opts || !opts->relaxed_durability || opts->sync_full;
 
 	char *path;
 	int memory;

@@ -43,8 +43,9 @@
  * ## Settings of every file connection
  *
  * extended result codes; busy_timeout = busy_timeout_ms (default 5000);
- * foreign_keys=ON; and on the writer journal_mode=WAL, synchronous=NORMAL
- * (FULL with sync_full). Each connection reads the schema when opened, so
+ * foreign_keys=ON; and on the writer journal_mode=WAL, synchronous=FULL
+ * (durable at every commit; NORMAL with the store's relaxed_durability,
+ * unless sync_full). Each connection reads the schema when opened, so
  * a file that is not a database, or is corrupt, fails open() with
  * ERP_EBACKEND.
  *

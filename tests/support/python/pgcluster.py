@@ -19,10 +19,11 @@ start() then runs crash recovery from the WAL.
 
 pg-start.sh sets synchronous_commit=off (fast tests): a commit then returns
 before its WAL record leaves PostgreSQL's shared memory, and a crash loses
-acknowledged transactions by design. The tests here want the durable
-setting, so the cluster is switched to synchronous_commit=on unless the
-caller says otherwise (tests/crash: ERP_CRASH_PG_SYNCHRONOUS_COMMIT=off
-shows the crash test catching lost acknowledged writes). fsync stays off: a
+acknowledged transactions by design, unless the client asks for it per
+transaction, as liberp does by default (SET LOCAL synchronous_commit = on
+in every write). The cluster is switched to synchronous_commit=on unless
+the caller says otherwise (tests/crash runs with the cluster's default off
+and must still lose nothing: ERP_CRASH_PG_SYNCHRONOUS_COMMIT). fsync stays off: a
 crash of processes leaves the kernel's page cache, and so the written WAL,
 intact (no power loss is simulated).
 """

@@ -1,0 +1,248 @@
+/*
+ * Cursors carry a position, never a figure, and only work for the tenant
+ * and the query that made them (lib/cursor.h): every list and report that
+ * pages refuses, as ERP_EINVALID naming "cursor" and answering nothing, a
+ * cursor of another tenant, of another account or query, an altered or
+ * cut one, and one made by hand in the old format that carried balances.
+ */
+#include "ledger_support.h"
+#include "stock_support.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* The next_cursor of a JSON answer, copied into `out` ("" when null). */
+static void next_cursor(char *out, size_t cap, const char *answer)
+{
+	json_t *v = lt_json(answer);
+	const char *c = json_string_value(json_object_get(v, "next_cursor"));
+	snprintf(out, cap, "%s", c ? c : "");
+	json_decref(v);
+}
+
+/* Variants of a genuine cursor that must all be refused: one byte changed, cut, extended. */
+static void altered(char out[3][512], const char *cursor)
+{
+	snprintf(out[0], 512, "%s", cursor);
+	size_t mid = strlen(out[0]) / 2;
+	out[0][mid] = out[0][mid] == 'A' ? 'B' : 'A';
+	snprintf(out[1], 512, "%.*s", (int)(strlen(cursor) - 3), cursor);
+	snprintf(out[2], 512, "%sAA", cursor);
+}
+
+/* base64url of `raw`: a cursor made by hand. */
+static void hand_made(char *out, size_t cap, const char *raw)
+{
+	sodium_bin2base64(out, cap, (const unsigned char *)raw, strlen(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+static int gl(erp_buf *o, lt_books *b, const char *account, const char *from, const char *to, const char *cursor)
+{
+	return erp_general_ledger(o, b->ro, account, from, to, cursor, 2);
+}
+
+static void assert_gl_refused(lt_books *b, const char *account, const char *from, const char *to, const char *cursor)
+{
+	erp_buf o = ERP_BUF_INIT;
+	assert_erp_error(gl(&o, b, account, from, to, cursor), ERP_EINVALID, "cursor");
+	assert_null(o.ptr);
+}
+
+static void test_cursor__general_ledger_cursor_works_only_for_its_tenant_account_and_dates(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books a, b;
+	lt_books_open(&a, f->store);
+	lt_books_open(&b, f->store);
+	char a1[37], a2[37], b1[37], b2[37];
+	lt_account(a1, &a, "1000", NULL, true);
+	lt_account(a2, &a, "2000", NULL, true);
+	lt_account(b1, &b, "1000", NULL, true);
+	lt_account(b2, &b, "2000", NULL, true);
+	const char *days[] = { "2026-01-05", "2026-01-05", "2026-01-06", "2026-01-07", "2026-01-08" };
+	for (int i = 0; i < 5; i++) {
+		lt_post2(&a, NULL, days[i], a1, a2, 1000 + i);
+		lt_post2(&b, NULL, days[i], b1, b2, 10037 + i);
+	}
+	erp_buf o = ERP_BUF_INIT;
+	char ca[512], cb[512];
+	assert_erp_ok(gl(&o, &a, a1, NULL, NULL, NULL));
+	next_cursor(ca, sizeof ca, o.ptr);
+	erp_buf_dispose(&o);
+	assert_erp_ok(gl(&o, &b, b1, NULL, NULL, NULL));
+	next_cursor(cb, sizeof cb, o.ptr);
+	erp_buf_dispose(&o);
+	assert_true(ca[0] && cb[0]);
+	/* the genuine one goes on, with the opening recomputed: 1000 + 1001 */
+	assert_erp_ok(gl(&o, &a, a1, NULL, NULL, ca));
+	json_t *page = lt_json(o.ptr);
+	erp_buf_dispose(&o);
+	assert_string_equal(lt_str(json_array_get(json_object_get(page, "opening"), 0), "balance"), "20.01");
+	json_decref(page);
+	/* B's cursor (its running balance would be 100.37 + 100.38) under A: refused */
+	assert_gl_refused(&a, a1, NULL, NULL, cb);
+	/* A's cursor for A's other account, or for other dates */
+	assert_gl_refused(&a, a2, NULL, NULL, ca);
+	assert_gl_refused(&a, a1, "2026-01-01", NULL, ca);
+	assert_gl_refused(&a, a1, NULL, "2026-12-31", ca);
+	char bad[3][512];
+	altered(bad, ca);
+	for (int i = 0; i < 3; i++)
+		assert_gl_refused(&a, a1, NULL, NULL, bad[i]);
+	/* the old format: position and running balances, by hand */
+	char forged[512];
+	hand_made(forged, sizeof forged, "[\"2026-01-05\",1,1,[[\"USD\",\"123456789\"]]]");
+	assert_gl_refused(&a, a1, NULL, NULL, forged);
+	assert_gl_refused(&a, a1, NULL, NULL, "");
+	lt_books_close(&a);
+	lt_books_close(&b);
+}
+
+static void assert_list_refused(erp_ctx *ctx, const char *cursor, const char *filter)
+{
+	char q[1200];
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"%s%s}", cursor, filter ? "," : "", filter ? filter : "");
+	erp_buf o = ERP_BUF_INIT;
+	assert_erp_error(erp_journal_list(&o, ctx, q), ERP_EINVALID, "cursor");
+	assert_null(o.ptr);
+}
+
+static void test_cursor__journal_list_cursor_works_only_for_its_tenant_and_query(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books a, b;
+	lt_books_open(&a, f->store);
+	lt_books_open(&b, f->store);
+	char a1[37], a2[37], b1[37], b2[37];
+	lt_account(a1, &a, "1000", NULL, true);
+	lt_account(a2, &a, "2000", NULL, true);
+	lt_account(b1, &b, "1000", NULL, true);
+	lt_account(b2, &b, "2000", NULL, true);
+	for (int i = 0; i < 3; i++) {
+		lt_post2(&a, NULL, "2026-02-01", a1, a2, 100);
+		lt_post2(&b, NULL, "2026-02-01", b1, b2, 100);
+	}
+	erp_buf o = ERP_BUF_INIT;
+	char ca[512], cb[512], q[700];
+	assert_erp_ok(erp_journal_list(&o, a.ro, "{\"limit\":1}"));
+	next_cursor(ca, sizeof ca, o.ptr);
+	erp_buf_dispose(&o);
+	assert_erp_ok(erp_journal_list(&o, b.ro, "{\"limit\":1}"));
+	next_cursor(cb, sizeof cb, o.ptr);
+	erp_buf_dispose(&o);
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"}", ca);
+	assert_erp_ok(erp_journal_list(&o, a.ro, q));
+	erp_buf_dispose(&o);
+	assert_list_refused(a.ro, cb, NULL);
+	assert_list_refused(a.ro, ca, "\"from\":\"2026-01-01\"");
+	char bad[3][512];
+	altered(bad, ca);
+	for (int i = 0; i < 3; i++)
+		assert_list_refused(a.ro, bad[i], NULL);
+	assert_list_refused(a.ro, "2", NULL); /* the old format: a bare sequence number */
+	lt_books_close(&a);
+	lt_books_close(&b);
+}
+
+static void assert_partners_refused(erp_ctx *ctx, const char *cursor, const char *more)
+{
+	char q[1200];
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"%s}", cursor, more ? more : "");
+	erp_buf o = ERP_BUF_INIT;
+	assert_erp_error(erp_entity_list(&o, ctx, "core.partner", q), ERP_EINVALID, "cursor");
+	assert_null(o.ptr);
+}
+
+static void test_cursor__entity_list_cursor_works_only_for_its_tenant_type_and_query(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books a, b;
+	lt_books_open(&a, f->store);
+	lt_books_open(&b, f->store);
+	for (int i = 0; i < 3; i++) {
+		char id[37], name[32];
+		snprintf(name, sizeof name, "Partner %d", i);
+		lt_partner(id, &a, name);
+		lt_partner(id, &b, name);
+	}
+	erp_buf o = ERP_BUF_INIT;
+	char ca[512], cb[512], q[700];
+	assert_erp_ok(erp_entity_list(&o, a.ro, "core.partner", "{\"limit\":1}"));
+	next_cursor(ca, sizeof ca, o.ptr);
+	erp_buf_dispose(&o);
+	assert_erp_ok(erp_entity_list(&o, b.ro, "core.partner", "{\"limit\":1}"));
+	next_cursor(cb, sizeof cb, o.ptr);
+	erp_buf_dispose(&o);
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"}", ca);
+	assert_erp_ok(erp_entity_list(&o, a.ro, "core.partner", q));
+	erp_buf_dispose(&o);
+	assert_partners_refused(a.ro, cb, NULL);
+	assert_partners_refused(a.ro, ca, ",\"filter\":[[\"name\",\"like\",\"Partner%\"]]");
+	assert_partners_refused(a.ro, ca, ",\"include_archived\":true");
+	assert_partners_refused(a.ro, ca, ",\"sort\":[[\"name\",\"desc\"]]");
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"}", ca);
+	assert_erp_error(erp_entity_list(&o, a.ro, "core.product", q), ERP_EINVALID, "cursor");
+	char bad[3][512];
+	altered(bad, ca);
+	for (int i = 0; i < 3; i++)
+		assert_partners_refused(a.ro, bad[i], NULL);
+	lt_books_close(&a);
+	lt_books_close(&b);
+}
+
+static void assert_moves_refused(erp_ctx *ctx, const char *cursor, const char *more)
+{
+	char q[1200];
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"%s}", cursor, more ? more : "");
+	erp_buf o = ERP_BUF_INIT;
+	assert_erp_error(erp_stock_moves(&o, ctx, q), ERP_EINVALID, "cursor");
+	assert_null(o.ptr);
+}
+
+static void test_cursor__stock_moves_cursor_works_only_for_its_tenant_and_query(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	st_world a, b;
+	st_world_open(&a, f->store);
+	st_world_open(&b, f->store);
+	for (int i = 0; i < 3; i++) {
+		st_receive_on(&a, NULL, a.fifo, 5, 100, a.stock, "2026-03-01");
+		st_receive_on(&b, NULL, b.fifo, 5, 100, b.stock, "2026-03-01");
+	}
+	erp_buf o = ERP_BUF_INIT;
+	char ca[512], cb[512], q[700];
+	assert_erp_ok(erp_stock_moves(&o, a.b.ro, "{\"limit\":1}"));
+	next_cursor(ca, sizeof ca, o.ptr);
+	erp_buf_dispose(&o);
+	assert_erp_ok(erp_stock_moves(&o, b.b.ro, "{\"limit\":1}"));
+	next_cursor(cb, sizeof cb, o.ptr);
+	erp_buf_dispose(&o);
+	snprintf(q, sizeof q, "{\"limit\":1,\"cursor\":\"%s\"}", ca);
+	assert_erp_ok(erp_stock_moves(&o, a.b.ro, q));
+	erp_buf_dispose(&o);
+	assert_moves_refused(a.b.ro, cb, NULL);
+	char more[200];
+	snprintf(more, sizeof more, ",\"product_id\":\"%s\"", a.fifo);
+	assert_moves_refused(a.b.ro, ca, more);
+	assert_moves_refused(a.b.ro, ca, ",\"date_from\":\"2026-01-01\"");
+	char bad[3][512];
+	altered(bad, ca);
+	for (int i = 0; i < 3; i++)
+		assert_moves_refused(a.b.ro, bad[i], NULL);
+	char forged[512];
+	hand_made(forged, sizeof forged, "2026-03-01|01890000-0000-7000-8000-000000000000");
+	assert_moves_refused(a.b.ro, forged, NULL);
+	st_world_close(&a);
+	st_world_close(&b);
+}
+
+int erp_conformance_cursors(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cursor__general_ledger_cursor_works_only_for_its_tenant_account_and_dates),
+		cmocka_unit_test(test_cursor__journal_list_cursor_works_only_for_its_tenant_and_query),
+		cmocka_unit_test(test_cursor__entity_list_cursor_works_only_for_its_tenant_type_and_query),
+		cmocka_unit_test(test_cursor__stock_moves_cursor_works_only_for_its_tenant_and_query),
+	};
+	return cmocka_run_group_tests_name("cursors", tests, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);
+}
