@@ -125,6 +125,26 @@ static void sort_signature(char *out, size_t cap, const list_job *job)
 		used += (size_t)snprintf(out + used, cap - used, "%s%s:%s", i ? "," : "", job->sort[i].name, job->desc[i] ? "d" : "a");
 }
 
+/*
+ * The binding of the list's cursors, made when first needed (a cursor to
+ * read or a next page): the tenant, the type, the filters, the sort and
+ * the archived switch.
+ */
+static int list_binding(list_job *job)
+{
+	if (job->binding[0])
+		return ERP_OK;
+	char sig[256];
+	sort_signature(sig, sizeof sig, job);
+	char *filters = job->filters ? erp__json_dumps(job->filters, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (job->filters && !filters)
+		return erp__oom();
+	const char *parts[] = { job->type->name, filters, sig, job->include_archived ? "archived too" : "live only" };
+	erp__cursor_binding(job->binding, "entity", job->ctx->tenant_id, parts, 4);
+	free(filters);
+	return ERP_OK;
+}
+
 static int parse_query(list_job *job)
 {
 	json_t *q = job->query;
@@ -184,18 +204,10 @@ static int parse_query(list_job *job)
 	job->sort[job->nsort] = id;
 	job->desc[job->nsort] = job->nsort ? job->desc[job->nsort - 1] : false;
 	job->nsort++;
-	/* A cursor is bound to the tenant, the type, the filters, the sort and the archived switch. */
-	char sig[256];
-	sort_signature(sig, sizeof sig, job);
-	char *filters = job->filters ? erp__json_dumps(job->filters, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	if (job->filters && !filters)
-		return erp__oom();
-	const char *parts[] = { job->type->name, filters, sig, job->include_archived ? "archived too" : "live only" };
-	erp__cursor_binding(job->binding, "entity", job->ctx->tenant_id, parts, 4);
-	free(filters);
-	if (job->cursor_text)
-		return erp__cursor_open(&job->cursor, job->cursor_text, job->binding, job->nsort, job->type->name);
-	return ERP_OK;
+	int rc = ERP_OK;
+	if (job->cursor_text && (rc = list_binding(job)) == ERP_OK)
+		rc = erp__cursor_open(&job->cursor, job->cursor_text, job->binding, job->nsort, job->type->name);
+	return rc;
 }
 
 /* A filter or cursor value in storage form, bound as the next parameter. */
@@ -414,8 +426,10 @@ static erp_value row_key(const erp__row *row, const column *c)
 }
 
 /* The cursor after `row`: its sort values in storage form. */
-static char *make_cursor(const list_job *job, const erp__row *row)
+static char *make_cursor(list_job *job, const erp__row *row)
 {
+	if (list_binding(job) != ERP_OK)
+		return NULL;
 	json_t *arr = json_array();
 	for (size_t k = 0; arr && k < job->nsort; k++) {
 		erp_value v = row_key(row, &job->sort[k]);

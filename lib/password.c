@@ -50,6 +50,20 @@ static const char *dummy_hash(erp_store *store)
 	return store->dummy_ready ? store->dummy_hash : NULL;
 }
 
+/*
+ * One argon2id verification: 1 match, 0 mismatch, ERP_ERROR (raised) when
+ * argon2id could not run. libsodium sets EINVAL for a wrong password;
+ * another failure is argon2id failing to allocate, which says nothing
+ * about the password.
+ */
+static int verify_once(const char *against, const char *password)
+{
+	errno = 0;
+	if (crypto_pwhash_str_verify(against, password, strlen(password)) == 0)
+		return 1;
+	return errno == EINVAL ? 0 : erp__oom();
+}
+
 int erp__password_verify(erp_store *store, const char *hash, const char *password)
 {
 	bool real = hash && hash[0];
@@ -59,20 +73,14 @@ int erp__password_verify(erp_store *store, const char *hash, const char *passwor
 	const char *against = real ? hash : dummy;
 	if (!against)
 		return erp__oom(); /* the dummy hash could not be made */
-	/* libsodium sets EINVAL for a wrong password; another failure is argon2id
-	 * failing to allocate, which says nothing about the password. But when
-	 * the allocation inside argon2id's hashing fails, libsodium reports a
-	 * mismatch, so a mismatch is verified once more: a wrong password fails
+	/* When the allocation inside argon2id's hashing fails, libsodium reports
+	 * a mismatch, so a mismatch is verified once more: a wrong password fails
 	 * twice, a transient allocation failure does not. Unknown users (the
 	 * dummy hash) take the same two runs, so the time still tells nothing. */
-	bool ok = false;
-	for (int attempt = 0; attempt < 2 && !ok; attempt++) {
-		errno = 0;
-		ok = crypto_pwhash_str_verify(against, password, strlen(password)) == 0;
-		if (!ok && errno != EINVAL)
-			return erp__oom();
-	}
-	return real && ok;
+	int ok = verify_once(against, password);
+	if (ok == 0)
+		ok = verify_once(against, password);
+	return ok < 0 ? ok : real && ok == 1;
 }
 
 int erp__password_spend(erp_store *store, const char *password)
@@ -80,10 +88,8 @@ int erp__password_spend(erp_store *store, const char *password)
 	const char *dummy = dummy_hash(store);
 	if (!dummy)
 		return erp__oom();
-	errno = 0;
-	if (crypto_pwhash_str_verify(dummy, password, strlen(password)) != 0 && errno != EINVAL)
-		return erp__oom();
-	return ERP_OK;
+	int rc = verify_once(dummy, password);
+	return rc < 0 ? rc : ERP_OK;
 }
 
 bool erp__password_needs_rehash(const erp_store *store, const char *hash)
