@@ -99,17 +99,49 @@ void erp__json_put_key(erp__strbuf *sb, const char *key, bool first)
 	erp__strbuf_putc(sb, ':');
 }
 
-json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err)
+/*
+ * jansson drops a byte it cannot save (its lexer ignores a failed append)
+ * and goes on, and it clears errno itself before it converts a number: a
+ * failed allocation can leave a value without some of the text and no
+ * trace once the parse is over. So the text is handed over one byte at a
+ * time, and between two bytes an ENOMEM is latched before jansson can
+ * clear it.
+ */
+typedef struct byte_feed {
+	const char *p;
+	size_t left;
+	bool oom;
+} byte_feed;
+
+static size_t feed_one(void *buffer, size_t buflen, void *data)
 {
+	byte_feed *f = data;
+	if (errno == ENOMEM)
+		f->oom = true;
+	if (!f->left || !buflen)
+		return 0;
+	*(char *)buffer = *f->p++;
+	f->left--;
+	return 1;
+}
+
+json_t *erp__json_loadb(const char *input, size_t len, size_t flags, json_error_t *err)
+{
+	byte_feed feed = { input, len, false };
 	errno = 0;
-	json_t *v = json_loads(input, flags, err);
-	if (v && errno == ENOMEM) {
+	json_t *v = json_load_callback(feed_one, &feed, flags, err);
+	if (feed.oom || errno == ENOMEM) {
 		/* jansson went on after a failed allocation: the value may not be the text's */
 		json_decref(v);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return v;
+}
+
+json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err)
+{
+	return erp__json_loadb(input, strlen(input), flags, err);
 }
 
 bool erp__json_load_oom(const json_error_t *err)

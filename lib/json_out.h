@@ -53,10 +53,15 @@ void erp__json_put_string(erp__strbuf *sb, const char *s, size_t len);
 void erp__json_put_key(erp__strbuf *sb, const char *key, bool first);
 
 /**
- * json_loads(), ready for erp__json_load_oom() (it clears errno first).
- * NULL also when an allocation failed during a parse that jansson
- * finished anyway: it may then return a value without some of the text.
+ * json_loadb(), ready for erp__json_load_oom(): NULL (errno ENOMEM) also
+ * when an allocation failed during a parse that jansson finished anyway,
+ * for it may then return a value without some of the text (its lexer
+ * drops a byte it cannot save, and clears errno before a number). The
+ * text is fed to jansson a byte at a time so that no failure goes unseen.
  */
+json_t *erp__json_loadb(const char *input, size_t len, size_t flags, json_error_t *err);
+
+/** erp__json_loadb() of a NUL-terminated text. */
 json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err);
 
 /**

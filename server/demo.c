@@ -50,7 +50,7 @@ static void make(demo *d, char id[37], const char *type, const char *json)
 		fail(d, rc, type);
 		return;
 	}
-	json_t *v = json_loads(out.ptr, 0, NULL);
+	json_t *v = erp__json_loads(out.ptr, 0, NULL);
 	const char *s = v ? json_string_value(json_object_get(v, "id")) : NULL;
 	snprintf(id, 37, "%s", s ? s : "");
 	json_decref(v);
@@ -245,7 +245,7 @@ int srv_demo(erp_store *store)
 	/* The credentials, once. */
 	json_t *line = json_pack("{s:{s:s, s:s, s:s, s:s}}", "demo", "tenant_id", tenant_id.ptr, "tenant", name, "email",
 	                         email, "password", password);
-	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+	char *text = line ? erp__json_dumps(line, JSON_COMPACT) : NULL;
 	json_decref(line);
 	if (!text) {
 		fail(&d, ERP_ERROR, "printing the credentials");

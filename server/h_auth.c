@@ -60,7 +60,7 @@ int h_me(srv_response *res, srv_request *req)
 			erp_buf_dispose(&user);
 			return srv_reply_erp(res, rc);
 		}
-		juser = json_loads(user.ptr, 0, NULL);
+		juser = erp__json_loads(user.ptr, 0, NULL);
 		erp_buf_dispose(&user);
 	} else {
 		juser = json_pack("{s:s}", "id", uid);
@@ -70,7 +70,7 @@ int h_me(srv_response *res, srv_request *req)
 		erp_buf_dispose(&tenant);
 		return srv_reply_erp(res, rc);
 	}
-	json_t *jtenant = json_loads(tenant.ptr, 0, NULL);
+	json_t *jtenant = erp__json_loads(tenant.ptr, 0, NULL);
 	erp_buf_dispose(&tenant);
 	if (!juser || !jtenant) {
 		json_decref(juser);
@@ -151,7 +151,7 @@ int h_signup(srv_response *res, srv_request *req)
 		srv_reply_erp(res, rc);
 		goto out;
 	}
-	out = json_pack("{s:o, s:o}", "tenant", json_loads(tenant.ptr, 0, NULL), "user", json_loads(user.ptr, 0, NULL));
+	out = json_pack("{s:o, s:o}", "tenant", erp__json_loads(tenant.ptr, 0, NULL), "user", erp__json_loads(user.ptr, 0, NULL));
 	if (out)
 		srv_reply_json(res, 201, out);
 	else

@@ -54,7 +54,9 @@ int h_entity_list(srv_response *res, srv_request *req)
 	json_t *q;
 	if (qtext && *qtext) {
 		json_error_t jerr;
-		q = json_loads(qtext, JSON_REJECT_DUPLICATES, &jerr);
+		q = erp__json_loads(qtext, JSON_REJECT_DUPLICATES, &jerr);
+		if (!q && erp__json_load_oom(&jerr))
+			return srv_reply_problem(res, 500, "error", "out of memory", NULL);
 		if (!q || !json_is_object(q)) {
 			json_decref(q);
 			return hx_invalid(res, "q", "q must be a JSON object (the query of erp_entity_list)"), 0;
@@ -71,7 +73,12 @@ int h_entity_list(srv_response *res, srv_request *req)
 			json_decref(q);
 			return hx_invalid(res, "sort", "sort is a comma list of field names, each with an optional '-' for descending"), 0;
 		}
-		json_object_set_new(q, "sort", s);
+		bool ok = true;
+		erp__json_set(q, "sort", s, &ok);
+		if (!ok) {
+			json_decref(q);
+			return srv_reply_problem(res, 500, "error", "out of memory", NULL);
+		}
 	}
 	static const hx_arg args[] = { { "limit", HX_INT }, { "cursor", HX_TEXT }, { "count", HX_BOOL },
 		                       { "include_archived", HX_BOOL }, { NULL, 0 } };

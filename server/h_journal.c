@@ -91,13 +91,18 @@ int h_journal_batch(srv_response *res, srv_request *req)
 	}
 	size_t i;
 	json_t *e;
+	bool ok = true;
 	json_array_foreach(entries, i, e)
 	{
 		if (req->idempotency_key && json_is_object(e) && !json_object_get(e, "idempotency_key")) {
 			char key[256];
 			snprintf(key, sizeof key, "%.200s/%zu", req->idempotency_key, i);
-			json_object_set_new(e, "idempotency_key", json_string(key));
+			erp__json_set(e, "idempotency_key", json_string(key), &ok);
 		}
+	}
+	if (!ok) { /* never post an entry without the key it was sent with */
+		json_decref(entries);
+		return srv_reply_problem(res, 500, "error", "out of memory", NULL);
 	}
 	char *text = hx_dump(res, entries);
 	json_decref(entries);
@@ -111,7 +116,7 @@ int h_journal_batch(srv_response *res, srv_request *req)
 		return srv_reply_erp(res, rc);
 	}
 	size_t n = 0;
-	json_t *arr = json_loads(ids.ptr, 0, NULL);
+	json_t *arr = erp__json_loads(ids.ptr, 0, NULL);
 	erp_buf_dispose(&ids);
 	n = json_array_size(arr);
 	srv_metrics_event(req->srv->metrics, "postings", (int64_t)n);

@@ -106,7 +106,7 @@ int h_reservation_consume(srv_response *res, srv_request *req)
 		erp_buf_dispose(&resv);
 		return srv_reply_erp(res, rc);
 	}
-	json_t *r = json_loads(resv.ptr, 0, NULL);
+	json_t *r = erp__json_loads(resv.ptr, 0, NULL);
 	erp_buf_dispose(&resv);
 	json_t *move = json_copy(body);
 	const char *product = r ? json_string_value(json_object_get(r, "product_id")) : NULL;
@@ -116,9 +116,14 @@ int h_reservation_consume(srv_response *res, srv_request *req)
 		srv_reply_problem(res, 500, "error", "could not read the reservation", NULL);
 		goto out;
 	}
-	json_object_set_new(move, "product_id", json_string(product));
-	json_object_set_new(move, "location_id", json_string(location));
-	json_object_set_new(move, "reservation_id", json_string(req->params[0]));
+	bool ok = true;
+	erp__json_set(move, "product_id", json_string(product), &ok);
+	erp__json_set(move, "location_id", json_string(location), &ok);
+	erp__json_set(move, "reservation_id", json_string(req->params[0]), &ok);
+	if (!ok) {
+		srv_reply_problem(res, 500, "error", "out of memory", NULL);
+		goto out;
+	}
 	if (hx_idempotency(res, req, move) != 0 || !(text = hx_dump(res, move)))
 		goto out;
 	rc = erp_stock_move_json(&out, req->ctx, text);

@@ -30,17 +30,22 @@ int h_health_ready(srv_response *res, srv_request *req)
 		return srv_reply_json(res, 503, json_pack("{s:s}", "status", "stopping"));
 	erp_buf report = ERP_BUF_INIT;
 	int rc = erp_store_health(&report, req->srv->store);
-	json_t *health = report.ptr ? json_loads(report.ptr, 0, NULL) : NULL;
+	json_t *health = report.ptr ? erp__json_loads(report.ptr, 0, NULL) : NULL;
 	erp_buf_dispose(&report);
 	json_t *body = json_pack("{s:s}", "status", rc == ERP_OK ? "ready" : "not_ready");
-	if (body && health) {
+	bool ok = body != NULL;
+	if (ok && health) {
 		json_t *v;
 		if ((v = json_object_get(health, "storage")))
-			json_object_set(body, "storage", v);
+			erp__json_set(body, "storage", json_incref(v), &ok);
 		if ((v = json_object_get(health, "cache")))
-			json_object_set(body, "cache", v);
+			erp__json_set(body, "cache", json_incref(v), &ok);
 	}
 	json_decref(health);
+	if (!ok) {
+		json_decref(body);
+		return srv_reply_problem(res, 500, "error", "out of memory", NULL);
+	}
 	return srv_reply_json(res, rc == ERP_OK ? 200 : 503, body);
 }
 

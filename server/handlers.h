@@ -183,6 +183,17 @@ static inline int hx_parse_int(const char *text, long long *out)
 
 enum { HX_TEXT, HX_INT, HX_BOOL };
 
+/** Sets `key` of `obj` to `value` (stolen; NULL counts as out of memory); non-zero after answering 500. */
+static inline int hx_put(srv_response *res, json_t *obj, const char *key, json_t *value)
+{
+	bool ok = true;
+	erp__json_set(obj, key, value, &ok);
+	if (ok)
+		return 0;
+	srv_reply_problem(res, 500, "error", "out of memory", NULL);
+	return 1;
+}
+
 /**
  * Copies the query argument `name` into the JSON object `q` as `member`
  * (text, whole number or true/false); nothing when absent.
@@ -200,26 +211,25 @@ static inline int hx_query_put(srv_response *res, const srv_request *req, json_t
 			snprintf(msg, sizeof msg, "%s must be a whole number", name);
 			return hx_invalid(res, name, msg);
 		}
-		json_object_set_new(q, member, json_integer(n));
+		return hx_put(res, q, member, json_integer(n));
 	} else if (kind == HX_BOOL) {
 		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0 && strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
 			snprintf(msg, sizeof msg, "%s must be true or false", name);
 			return hx_invalid(res, name, msg);
 		}
-		json_object_set_new(q, member, json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
+		return hx_put(res, q, member, json_boolean(strcmp(v, "true") == 0 || strcmp(v, "1") == 0));
 	} else {
 		json_t *s = json_string(v);
 		if (!s)
 			return hx_invalid(res, name, "not valid UTF-8");
-		json_object_set_new(q, member, s);
+		return hx_put(res, q, member, s);
 	}
-	return 0;
 }
 
 /** Compact JSON text of `v` (malloc'd; free()), or NULL after answering 500. */
 static inline char *hx_dump(srv_response *res, const json_t *v)
 {
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = erp__json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!text)
 		srv_reply_problem(res, 500, "error", "out of memory", NULL);
 	return text;
@@ -269,8 +279,7 @@ static inline int hx_idempotency(srv_response *res, const srv_request *req, json
 	json_t *s = json_string(req->idempotency_key);
 	if (!s)
 		return hx_invalid(res, "idempotency_key", "the Idempotency-Key header is not valid UTF-8");
-	json_object_set_new(obj, "idempotency_key", s);
-	return 0;
+	return hx_put(res, obj, "idempotency_key", s);
 }
 
 /**

@@ -87,10 +87,12 @@ static void log_line(int level, const char *msg, json_t *fields, bool force)
 	snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 	         tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now % 1000));
 	json_t *line = json_pack("{s:s, s:s, s:s}", "ts", ts, "level", level_name(level), "msg", msg ? msg : "");
-	if (line && fields)
-		json_object_update(line, fields);
+	if (line && fields && json_object_update(line, fields) != 0) { /* a line without some fields: none */
+		json_decref(line);
+		line = NULL;
+	}
 	json_decref(fields);
-	char *text = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
+	char *text = line ? erp__json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(10)) : NULL;
 	json_decref(line);
 	if (!text)
 		return;
@@ -150,9 +152,9 @@ void srv_http_mhd_log(void *cls, const char *fmt, va_list ap)
 	size_t n = strlen(text);
 	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
 		text[--n] = 0;
-	json_t *f = json_object();
-	json_object_set_new(f, "detail", log_text(text));
-	srv_log(SRV_LOG_DEBUG, "libmicrohttpd", f);
+	json_t *f = json_pack("{s:o}", "detail", log_text(text));
+	if (f) /* nothing rather than a line without its detail */
+		srv_log(SRV_LOG_DEBUG, "libmicrohttpd", f);
 }
 
 /* ---- one request ---- */
@@ -500,7 +502,11 @@ static void dispatch(reqstate *st, srv_request *req, srv_response *res, extra *x
 			return;
 		}
 		json_error_t je;
-		json_t *j = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+		json_t *j = erp__json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+		if (!j && erp__json_load_oom(&je)) {
+			srv_reply_problem(res, 500, "error", "out of memory", NULL);
+			return;
+		}
 		if (!j) {
 			char msg[256];
 			snprintf(msg, sizeof msg, "the body is not valid JSON: %s (line %d, column %d)", je.text, je.line,
@@ -533,9 +539,11 @@ static void dispatch(reqstate *st, srv_request *req, srv_response *res, extra *x
 	}
 }
 
-static void add_header(struct MHD_Response *r, const char *name, const char *value)
+/* Adds a header; clears *ok when it cannot (out of memory): the answer is then not sent. */
+static void add_header(struct MHD_Response *r, const char *name, const char *value, bool *ok)
 {
-	MHD_add_response_header(r, name, value);
+	if (MHD_add_response_header(r, name, value) != MHD_YES)
+		*ok = false;
 }
 
 static enum MHD_Result answer(reqstate *st, struct MHD_Connection *conn, const char *method)
@@ -591,45 +599,55 @@ static enum MHD_Result answer(reqstate *st, struct MHD_Connection *conn, const c
 	}
 	size_t bytes = res.body_len;
 	res.body = NULL; /* the response owns it */
+	bool headers_ok = true;
 
 	if (bytes)
-		add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res.content_type ? res.content_type : "application/json");
-	add_header(r, "X-Request-Id", x.request_id);
+		add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res.content_type ? res.content_type : "application/json", &headers_ok);
+	add_header(r, "X-Request-Id", x.request_id, &headers_ok);
+	/* Never read an answer as anything but its Content-Type (a browser's MIME sniffing). */
+	add_header(r, "X-Content-Type-Options", "nosniff", &headers_ok);
+	/* The API's answers (sessions, tenants' data) are kept by no cache. */
 	if (strncmp(st->path, "/api/", 5) == 0)
-		add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store", &headers_ok);
 	if (x.origin) {
-		add_header(r, "Access-Control-Allow-Origin", x.origin);
+		add_header(r, "Access-Control-Allow-Origin", x.origin, &headers_ok);
 		if (x.preflight) {
-			add_header(r, "Access-Control-Allow-Methods", x.allow);
-			add_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Request-Id");
-			add_header(r, "Access-Control-Max-Age", "600");
+			add_header(r, "Access-Control-Allow-Methods", x.allow, &headers_ok);
+			add_header(r, "Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key, X-Request-Id", &headers_ok);
+			add_header(r, "Access-Control-Max-Age", "600", &headers_ok);
 		} else {
 			add_header(r, "Access-Control-Expose-Headers",
-			           "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, Allow");
+			           "X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, Allow", &headers_ok);
 		}
 	}
 	if (x.vary_origin)
-		add_header(r, "Vary", "Origin");
+		add_header(r, "Vary", "Origin", &headers_ok);
 	if (strcmp(method, "OPTIONS") == 0 && res.status == 204)
-		add_header(r, MHD_HTTP_HEADER_ALLOW, x.allow);
+		add_header(r, MHD_HTTP_HEADER_ALLOW, x.allow, &headers_ok);
 	else if (res.allow)
-		add_header(r, MHD_HTTP_HEADER_ALLOW, res.allow);
+		add_header(r, MHD_HTTP_HEADER_ALLOW, res.allow, &headers_ok);
 	if (res.retry_after_s > 0) {
 		char v[24];
 		snprintf(v, sizeof v, "%lld", (long long)res.retry_after_s);
-		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
+		add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v, &headers_ok);
 	}
 	if (x.rl_limit > 0) {
 		char v[24];
 		snprintf(v, sizeof v, "%lld", (long long)x.rl_limit);
-		add_header(r, "X-RateLimit-Limit", v);
+		add_header(r, "X-RateLimit-Limit", v, &headers_ok);
 		snprintf(v, sizeof v, "%lld", (long long)(x.rl_remaining > 0 ? x.rl_remaining : 0));
-		add_header(r, "X-RateLimit-Remaining", v);
+		add_header(r, "X-RateLimit-Remaining", v, &headers_ok);
 	}
 	if (x.www_authenticate)
-		add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+		add_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer", &headers_ok);
 	if (st->stopping || atomic_load(&srv->stopping))
-		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+		add_header(r, MHD_HTTP_HEADER_CONNECTION, "close", &headers_ok);
+
+	if (!headers_ok) { /* an answer without its headers (no-store, CORS) is not sent: the connection closes */
+		MHD_destroy_response(r);
+		srv_log(SRV_LOG_ERROR, "out of memory adding the headers of an answer", NULL);
+		return MHD_NO;
+	}
 
 	int status = res.status;
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned int)status, r);
@@ -644,9 +662,13 @@ static enum MHD_Result answer(reqstate *st, struct MHD_Connection *conn, const c
 		                      x.route ? json_string(x.route) : json_null(), "status", status, "duration_ms",
 		                      (double)(long long)(seconds * 1e6) / 1e3, "bytes", (json_int_t)bytes, "client",
 		                      client);
-		if (f && x.detail[0])
-			json_object_set_new(f, "error", log_text(x.detail));
-		srv_log(level, "request", f);
+		bool whole = f != NULL;
+		if (x.detail[0])
+			erp__json_set(f, "error", log_text(x.detail), &whole);
+		if (whole) /* nothing rather than a line without some of its fields */
+			srv_log(level, "request", f);
+		else
+			json_decref(f);
 	}
 	return ok;
 }

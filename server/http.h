@@ -58,4 +58,7 @@ void srv_reply_detail_clear(void);
 /** The OpenAPI document as compact JSON text, made once (for GET /openapi.json); NULL when out of memory. */
 const char *srv_openapi_text(size_t *len);
 
+/** The OpenAPI document as compact JSON text, made anew (malloc'd; free()); NULL when out of memory. */
+char *srv_openapi_dump(void);
+
 #endif

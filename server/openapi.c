@@ -24,8 +24,8 @@ static json_t *string_schema(void)
 	return json_pack("{s:s}", "type", "string");
 }
 
-/* Adds a parameter unless one of that name and place is there already. */
-static void add_param(json_t *params, const char *name, size_t len, const char *in, bool required)
+/* Adds a parameter unless one of that name and place is there already; clears *ok when it cannot. */
+static void add_param(json_t *params, const char *name, size_t len, const char *in, bool required, bool *ok)
 {
 	if (!len)
 		return;
@@ -38,8 +38,10 @@ static void add_param(json_t *params, const char *name, size_t len, const char *
 		if (n && w && strlen(n) == len && strncmp(n, name, len) == 0 && strcmp(w, in) == 0)
 			return;
 	}
-	json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:o}", "name", name, len, "in", in, "required",
-	                                        required, "schema", string_schema()));
+	erp__json_append(params,
+	                 json_pack("{s:s%, s:s, s:b, s:o}", "name", name, len, "in", in, "required", required, "schema",
+	                           string_schema()),
+	                 ok);
 }
 
 static json_t *operation(const srv_route *r)
@@ -49,12 +51,15 @@ static json_t *operation(const srv_route *r)
 	if (!op)
 		return NULL;
 
+	bool ok = true;
 	json_t *params = json_array();
+	if (!params)
+		ok = false;
 	for (const char *p = r->pattern; (p = strchr(p, '{')) != NULL; p++) {
 		const char *close = strchr(p, '}');
 		if (!close)
 			break;
-		add_param(params, p + 1, (size_t)(close - p - 1), "path", true);
+		add_param(params, p + 1, (size_t)(close - p - 1), "path", true, &ok);
 	}
 	if (r->query) {
 		const char *p = r->query;
@@ -65,40 +70,44 @@ static json_t *operation(const srv_route *r)
 				p++, len--;
 			while (len && p[len - 1] == ' ')
 				len--;
-			add_param(params, p, len, "query", false);
+			add_param(params, p, len, "query", false, &ok);
 			if (!comma)
 				break;
 			p = comma + 1;
 		}
 	}
 	if (json_array_size(params))
-		json_object_set_new(op, "parameters", params);
+		erp__json_set(op, "parameters", params, &ok);
 	else
 		json_decref(params);
 
 	if (r->body_example) {
-		json_t *example = json_loads(r->body_example, 0, NULL);
+		/* The examples are the route table's own JSON: unreadable here only when out of memory. */
+		json_t *example = erp__json_loads(r->body_example, 0, NULL);
 		const char *type = example && json_is_array(example) ? "array" : "object";
-		json_t *media = json_pack("{s:{s:s}}", "schema", "type", type);
-		if (example)
-			json_object_set_new(media, "example", example);
-		json_object_set_new(op, "requestBody",
-		                    json_pack("{s:b, s:{s:o}}", "required", 1, "content", "application/json", media));
+		json_t *media = json_pack("{s:{s:s}, s:o}", "schema", "type", type, "example", example);
+		erp__json_set(op, "requestBody",
+		              json_pack("{s:b, s:{s:o}}", "required", 1, "content", "application/json", media), &ok);
 	}
 
 	const char *status = r->success ? r->success : "200";
-	json_t *ok = json_pack("{s:s}", "description", reason(status));
+	json_t *success = json_pack("{s:s}", "description", reason(status));
 	if (strcmp(status, "204") != 0) {
 		bool text = strcmp(r->pattern, "/metrics") == 0;
-		json_object_set_new(ok, "content",
-		                    text ? json_pack("{s:{s:{s:s}}}", "text/plain", "schema", "type", "string")
-		                         : json_pack("{s:{s:{}}}", "application/json", "schema"));
+		erp__json_set(success, "content",
+		              text ? json_pack("{s:{s:{s:s}}}", "text/plain", "schema", "type", "string")
+		                   : json_pack("{s:{s:{}}}", "application/json", "schema"),
+		              &ok);
 	}
-	json_object_set_new(op, "responses",
-	                    json_pack("{s:o, s:{s:s}}", status, ok, "default", "$ref", "#/components/responses/Error"));
+	erp__json_set(op, "responses",
+	              json_pack("{s:o, s:{s:s}}", status, success, "default", "$ref", "#/components/responses/Error"), &ok);
 
 	if (r->auth == SRV_SESSION)
-		json_object_set_new(op, "security", json_pack("[{s:[]}]", "bearer"));
+		erp__json_set(op, "security", json_pack("[{s:[]}]", "bearer"), &ok);
+	if (!ok) {
+		json_decref(op);
+		return NULL;
+	}
 	return op;
 }
 
@@ -138,8 +147,11 @@ json_t *srv_openapi(void)
 			if (strcmp(json_string_value(json_object_get(t, "name")), r->tag) == 0)
 				seen = true;
 		}
+		bool ok = true;
 		if (!seen)
-			json_array_append_new(tags, json_pack("{s:s}", "name", r->tag));
+			erp__json_append(tags, json_pack("{s:s}", "name", r->tag), &ok);
+		if (!ok)
+			goto oom;
 	}
 
 	json_t *doc = json_pack(
@@ -173,12 +185,18 @@ static pthread_once_t text_once = PTHREAD_ONCE_INIT;
 static char *text;
 static size_t text_len;
 
-static void make_text(void)
+char *srv_openapi_dump(void)
 {
 	json_t *doc = srv_openapi();
-	text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-	text_len = text ? strlen(text) : 0;
+	char *t = doc ? erp__json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
+	return t;
+}
+
+static void make_text(void)
+{
+	text = srv_openapi_dump();
+	text_len = text ? strlen(text) : 0;
 }
 
 const char *srv_openapi_text(size_t *len)

@@ -36,7 +36,7 @@ int srv_reply_json(srv_response *res, int status, json_t *body)
 		set_body(res, NULL, 0);
 		return 0;
 	}
-	char *text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = erp__json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(body);
 	if (!text) {
 		set_body(res, NULL, 0);
@@ -69,13 +69,14 @@ int srv_reply_text(srv_response *res, int status, erp_buf *json_text)
 
 int srv_reply_problem(srv_response *res, int status, const char *code, const char *message, const char *field)
 {
-	json_t *err = json_pack("{s:s, s:s, s:o}", "code", code ? code : "error", "message",
-	                        message ? message : "", "field", field ? json_string(field) : json_null());
-	if (!err) /* text that is not UTF-8 */
+	json_error_t jerr;
+	json_t *err = json_pack_ex(&jerr, 0, "{s:s, s:s, s:o}", "code", code ? code : "error", "message",
+	                           message ? message : "", "field", field ? json_string(field) : json_null());
+	if (!err && json_error_code(&jerr) == json_error_invalid_utf8) /* text that is not UTF-8 */
 		err = json_pack("{s:s, s:s, s:n}", "code", code ? code : "error", "message",
 		                "(the message was not valid UTF-8)", "field");
 	json_t *body = err ? json_pack("{s:o}", "error", err) : NULL;
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	char *text = body ? erp__json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	res->status = status;
 	res->content_type = NULL;
@@ -132,12 +133,12 @@ int srv_reply_erp(srv_response *res, int rc)
 }
 
 /*
- * A backend failure for lack of space (SQLite's SQLITE_FULL, or ENOSPC
- * text): 507, as retrying will not help until someone frees space.
+ * A backend failure for lack of space (ERP_STORAGE_FULL_PREFIX, on every
+ * backend): 507, as retrying will not help until someone frees space.
  */
 static bool storage_full(const char *message)
 {
-	return message && (strstr(message, "database or disk is full") || strstr(message, "No space left on device"));
+	return message && strncmp(message, ERP_STORAGE_FULL_PREFIX, strlen(ERP_STORAGE_FULL_PREFIX)) == 0;
 }
 
 int srv_reply_erp_field(srv_response *res, int rc, const char *field_name)

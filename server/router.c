@@ -242,7 +242,7 @@ int srv_routes_check(char *err, size_t cap)
 			what = "success must be a status such as \"200\"";
 		else if (r->body_example) {
 			json_error_t je;
-			json_t *ex = json_loads(r->body_example, 0, &je);
+			json_t *ex = erp__json_loads(r->body_example, 0, &je);
 			if (!ex || !(json_is_object(ex) || json_is_array(ex)))
 				what = "body_example must be a JSON object or array";
 			json_decref(ex);

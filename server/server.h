@@ -16,12 +16,18 @@
  *               journal, reports, stock, system)
  *   demo.c      --demo: a tenant, an admin and sample data
  *   main.c      start, signals, graceful shutdown
+ *
+ * JSON becomes text only through liberp's own checked helpers (lib's
+ * json_out.h: erp__json_dumps, erp__json_set, erp__json_append; the server
+ * links the static library), so that an allocation failure gives an
+ * out-of-memory answer and never JSON with a key or element missing.
  */
 #ifndef ERP_SERVER_H
 #define ERP_SERVER_H
 
 #include <erp/erp.h>
 #include <jansson.h>
+#include "json_out.h" /* lib/: the checked JSON helpers */
 #include <microhttpd.h>
 #include <stdatomic.h>
 #include <stdbool.h>

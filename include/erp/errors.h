@@ -37,6 +37,15 @@ typedef enum erp_error_code {
 } erp_error_code;
 
 /**
+ * How the message of an ERP_EBACKEND raised for lack of space begins
+ * (SQLite's SQLITE_FULL, PostgreSQL's SQLSTATE 53100 disk_full, any "No
+ * space left on device"): nothing was written, and retrying will not help
+ * until someone frees space (unlike ERP_ERETRY). Storage backends raise
+ * it so (erp/sys/backend.h); erp-server answers it with 507.
+ */
+#define ERP_STORAGE_FULL_PREFIX "storage full: "
+
+/**
  * Details of the last error raised on the calling thread.
  *
  * The strings are owned by the library and stay valid until the next liberp

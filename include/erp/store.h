@@ -42,7 +42,7 @@ typedef struct erp_store erp_store;
 typedef struct erp_store_options {
 	unsigned int version;     /**< ERP_STORE_OPTIONS_VERSION. */
 	const char *cache_url;    /**< Cache backend URL; NULL means "mem:". */
-	int no_migrate;           /**< Non-zero: do not apply migrations; refuse a store that lacks them. */
+	int no_migrate;           /**< Non-zero: do not apply migrations; refuse a store that lacks them (SQLite: and a file that does not exist, never created). */
 	int sync_full;            /**< SQLite: synchronous=FULL even with relaxed_durability (FULL is the default). */
 	int pool_size;            /**< Connections: SQLite readers, PostgreSQL pool size; 0 = 4. */
 	int busy_timeout_ms;      /**< SQLite: how long to wait for another process's lock; 0 = 5000. */

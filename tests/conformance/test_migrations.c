@@ -1,8 +1,10 @@
 /* Forward-only, checksummed migrations. */
 #include "conformance.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_migrations__changed_text_is_refused(void **state)
 {
@@ -56,6 +58,20 @@ static void test_migrations__no_migrate_refuses_an_empty_store(void **state)
 	erp_store *s = NULL;
 	erp_store_options opts = erp_test_store_options();
 	opts.no_migrate = 1;
+	if (erp_test_backend_is("sqlite")) {
+		/* A SQLite file that is not there: refused, and not made. */
+		const char *path = url + strlen("sqlite:");
+		assert_int_equal(access(path, F_OK), -1);
+		assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
+		assert_non_null(strstr(erp_error_last()->message, "does not exist"));
+		assert_null(s);
+		assert_int_equal(access(path, F_OK), -1);
+		assert_int_equal(errno, ENOENT);
+		/* an empty file is there, but holds no schema */
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+	}
 	assert_erp_error(erp_store_open(&s, url, &opts), ERP_EBACKEND, NULL);
 	assert_non_null(strstr(erp_error_last()->message, "no liberp schema"));
 	assert_null(s);

@@ -9,7 +9,8 @@ they need root; run.py re-runs itself under `unshare -rm` when it is not
 root, and those tests skip when neither works), and Redis killed under the
 server, or hung (test_redis_outage, its own redis-server).
 postgresql: its own PostgreSQL crashed, stopped and restarted under the
-server (test_pg_restart). Exits 77 (CTest: skipped) when ERP_TEST_PG_URL is
+server (test_pg_restart), and a tablespace of its own on a full tmpfs
+(test_pg_disk_full: needs real root, skips otherwise). Exits 77 (CTest: skipped) when ERP_TEST_PG_URL is
 unset, the sign that the machine has no PostgreSQL to test with.
 
 Exits 0 when every test passed, 1 on a failure, 2 on a usage error.
@@ -29,7 +30,7 @@ import faultkit  # noqa: E402
 
 MODULES = {
     "sqlite": ["test_sqlite_disk_full", "test_sqlite_read_only", "test_redis_outage"],
-    "postgresql": ["test_pg_restart"],
+    "postgresql": ["test_pg_restart", "test_pg_disk_full"],
 }
 IN_NAMESPACE = "ERP_FAULTS_IN_USER_NAMESPACE"
 

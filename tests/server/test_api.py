@@ -81,8 +81,13 @@ class TestAuth(ApiCase):
         self.assertEqual(set(r.json), {"token", "tenant_id", "user_id", "role"})
         self.assertEqual(r.json["tenant_id"], self.t.id)
         self.assertEqual(r.json["user_id"], self.t.admin_id)
+        # The token and whatever a session reads are kept by no cache
+        self.assertEqual(r.header("Cache-Control"), "no-store", r)
         c.token = r.json["token"]
-        self.assertStatus(c.post(api.LOGOUT), 204)
+        for answer in (c.get(api.ME), c.get(entities("core.partner")), c.post(api.LOGOUT)):
+            self.assertEqual(answer.header("Cache-Control"), "no-store", answer)
+            self.assertEqual(answer.header("X-Content-Type-Options"), "nosniff", answer)
+        self.assertEqual(c.get(api.ME).status, 401)
 
     def test_wrong_password_and_unknown_email_alike(self):
         c = self.srv.client()

@@ -75,6 +75,13 @@ class TestBadConfig(unittest.TestCase):
         self.assertNotEqual(rc, 0, err)
         self.assertTrue(err.strip(), "no message on stderr")
 
+    def test_verify_of_a_store_that_does_not_exist_creates_nothing(self):
+        # Checking a store never changes it, and a SQLite file that is not there is not made.
+        rc, err, created = run_server(args=["--verify"])
+        self.assertEqual(rc, 1, err)
+        self.assertIn("never.db", err, "stderr must name the file")
+        self.assertEqual(created, [], "--verify created %s" % created)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -149,6 +149,32 @@ class TestSystem(ServerCase):
         finally:
             c.close()
 
+    def test_every_answer_forbids_mime_sniffing(self):
+        """X-Content-Type-Options: nosniff on answers of every kind: a 200 of
+        each content type, 204, 400, 404, 405, 413 and the preflight."""
+        answers = [
+            self.c.get("/health"),
+            self.c.get("/metrics"),
+            self.c.get("/openapi.json"),
+            self.c.get("/api/v1/ping"),
+            self.c.get("/api/v1/nothing-here"),
+            self.c.request("DELETE", "/api/v1/ping"),
+            self.c.post("/api/v1/auth/login", raw=b"{not json", headers={"Content-Type": "application/json"}),
+            self.c.request("OPTIONS", "/api/v1/ping"),
+        ]
+        for r in answers:
+            self.assertEqual(r.header("X-Content-Type-Options"), "nosniff", r)
+        self.assertEqual({r.status for r in answers} >= {200, 204, 400, 404, 405}, True, [r.status for r in answers])
+
+    def test_api_answers_are_not_cached(self):
+        """Cache-Control: no-store on every /api/ answer (they carry sessions and
+        a tenant's data), errors included; not on the public documents."""
+        for r in (self.c.get("/api/v1/ping"), self.c.get("/api/v1/nothing-here"),
+                  self.c.post("/api/v1/auth/login", {"email": "a@b.example", "password": "x" * 12,
+                                                     "tenant_id": "0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b"})):
+            self.assertEqual(r.header("Cache-Control"), "no-store", r)
+        self.assertIsNone(self.c.get("/openapi.json").header("Cache-Control"))
+
     def test_openapi_document(self):
         r = self.c.get("/openapi.json")
         self.assertStatus(r, 200)

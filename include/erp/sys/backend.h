@@ -24,6 +24,9 @@ ERP_BEGIN_DECL
  * @param field   field at fault, or NULL. Copied.
  * @param message the text; NULL means the code's name. Copied (truncated
  *                to 1023 bytes).
+ * A write refused for lack of space is ERP_EBACKEND with a message that
+ * begins with ERP_STORAGE_FULL_PREFIX (erp/errors.h), whatever the backend.
+ *
  * @return `code`, so that `return erp_error_set(...)` reads naturally.
  */
 ERP_EXTERN int erp_error_set(int code, const char *entity, const char *field, const char *message);

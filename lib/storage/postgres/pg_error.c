@@ -83,9 +83,16 @@ int erp__pg_result_error(PGconn *pg, const PGresult *res, int *lost)
 		return erp_error_set(code, NULL, code == ERP_EINVALID ? column : NULL, msg);
 	}
 
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strcmp(state, "55P03") == 0 || starts(state, "53"))
-		code = ERP_ERETRY;
+	if (strcmp(state, "53100") == 0 || strstr(text, "No space left on device")) {
+		/* disk_full, or an I/O error (58030...) for ENOSPC: not transient. */
+		snprintf(msg, sizeof msg, ERP_STORAGE_FULL_PREFIX "PostgreSQL: %s (SQLSTATE %s)", text, state);
+		return erp_error_set(ERP_EBACKEND, NULL, NULL, msg);
+	}
+	if (strcmp(state, "53400") == 0)
+		code = ERP_EBACKEND; /* configuration_limit_exceeded (temp_file_limit): the same again fails again */
+	else if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	         strcmp(state, "55P03") == 0 || starts(state, "53"))
+		code = ERP_ERETRY; /* serialization, deadlock, lock timeout; out of memory, too many connections */
 	else if (starts(state, "22") || strcmp(state, "P0001") == 0)
 		code = ERP_EINVALID;
 	else if (starts(state, "28"))

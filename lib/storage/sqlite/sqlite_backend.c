@@ -70,6 +70,8 @@ static int sqlite_open(erp_storage **out, const char *url, const erp_store_optio
 	config.busy_timeout_ms = busy_ms ? busy_ms : DEFAULT_BUSY_TIMEOUT_MS;
 	/* Durable by default: FULL syncs the WAL at every commit. */
 	config.sync_full = !opts || !opts->relaxed_durability || opts->sync_full;
+	/* A store opened without migrations is one to check: never make it. */
+	config.no_create = opts && opts->no_migrate;
 
 	char *path;
 	int memory;

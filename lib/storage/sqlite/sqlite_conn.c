@@ -163,10 +163,11 @@ int erp__sqlite_conn_open(erp__sqlite_conn **out, const char *path, erp__sqlite_
 	 * NOMUTEX: the backend hands each connection to one thread at a time,
 	 * so SQLite's own per-connection mutex would only cost. Readers are
 	 * opened read-write too: a WAL reader may have to create the -shm file.
-	 * Only the writer (or the in-memory connection) may create the file.
+	 * Only the writer (or the in-memory connection) may create the file,
+	 * and not for a store opened to be checked (no_migrate).
 	 */
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE;
-	if (kind != ERP__SQLITE_READER)
+	if (kind == ERP__SQLITE_MEMORY || (kind != ERP__SQLITE_READER && !config->no_create))
 		flags |= SQLITE_OPEN_CREATE;
 	if (kind == ERP__SQLITE_MEMORY)
 		flags |= SQLITE_OPEN_MEMORY;
@@ -174,7 +175,11 @@ int erp__sqlite_conn_open(erp__sqlite_conn **out, const char *path, erp__sqlite_
 	flags |= SQLITE_OPEN_EXRESCODE;
 #endif
 	int rc = sqlite3_open_v2(kind == ERP__SQLITE_MEMORY ? MEMORY_NAME : path, &conn->db, flags, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != SQLITE_OK && !(flags & SQLITE_OPEN_CREATE) && access(path, F_OK) != 0 && errno == ENOENT) {
+		char what[512];
+		snprintf(what, sizeof what, "no liberp store at '%.400s': the file does not exist", path);
+		rc = erp__sqlite_fail_detail(ERP_EBACKEND, rc, what, "not created: the store was opened to be checked");
+	} else if (rc != SQLITE_OK)
 		rc = open_failed(conn->db, rc, path, "cannot open database");
 	else
 		rc = configure(conn, path, config);

@@ -76,6 +76,7 @@ static inline erp__sqlite_rows *erp__sqlite_rows_of(erp_storage_rows *rows)
 typedef struct erp__sqlite_conn_config {
 	int busy_timeout_ms; /**< > 0. */
 	int sync_full;       /**< synchronous=FULL instead of NORMAL. */
+	int no_create;       /**< The writer too refuses a file that does not exist (no_migrate). */
 } erp__sqlite_conn_config;
 
 /**

@@ -64,7 +64,8 @@ int erp__sqlite_fail_detail(int code, int rc, const char *what, const char *deta
 		detail = sqlite3_errstr(rc);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		f = constraint_field(field, sizeof field, rc, detail);
-	snprintf(msg, sizeof msg, "SQLite: %s: %s (code %d)", what, detail, rc);
+	snprintf(msg, sizeof msg, "%sSQLite: %s: %s (code %d)",
+	         (rc & 0xff) == SQLITE_FULL ? ERP_STORAGE_FULL_PREFIX : "", what, detail, rc);
 	return erp_error_set(code, NULL, f, msg);
 }
 
