@@ -401,6 +401,7 @@ int erp_ctx_role(const erp_ctx *ctx);
 
 erp_rc erp_setting_get(erp_buf *out, erp_ctx *ctx, const char *key);
 erp_rc erp_setting_set(erp_ctx *ctx, const char *key, const char *value);
+erp_rc erp_setting_list(erp_buf *out, erp_ctx *ctx);
 erp_rc erp_audit_list(erp_buf *out, erp_ctx *ctx, int limit);
 
 erp_rc erp_entity_types(erp_buf *out);

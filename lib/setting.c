@@ -70,6 +70,42 @@ static int setting_get_body(erp__tx *tx, void *payload)
 	return rc;
 }
 
+static int setting_list_body(erp__tx *tx, void *payload)
+{
+	setting_job *job = payload;
+	erp_value p[] = { erp__v_text(job->ctx->tenant_id) };
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx,
+	                       "SELECT key, value, version, updated_at FROM {system.settings} WHERE tenant_id = $1 ORDER BY key",
+	                       p, 1);
+	if (rc != ERP_OK)
+		return rc;
+	erp__strbuf sb = ERP__STRBUF_INIT;
+	erp__strbuf_putc(&sb, '[');
+	for (int n = 0; (rc = erp__db_next(tx, rows)) == 1; n++) {
+		char s0[24], s1[24], s3[40];
+		const char *key = erp__db_text(tx, rows, 0, s0), *value = erp__db_text(tx, rows, 1, s1);
+		const char *updated = erp__db_text(tx, rows, 3, s3);
+		erp__strbuf_puts(&sb, n ? ",{" : "{");
+		erp__json_put_key(&sb, "key", true);
+		erp__json_put_string(&sb, key ? key : "", key ? strlen(key) : 0);
+		erp__json_put_key(&sb, "value", false);
+		erp__json_put_string(&sb, value ? value : "", value ? strlen(value) : 0);
+		erp__json_put_key(&sb, "version", false);
+		erp__strbuf_printf(&sb, "%lld", (long long)erp__db_int(tx, rows, 2));
+		erp__json_put_key(&sb, "updated_at", false);
+		erp__json_put_string(&sb, updated ? updated : "", updated ? strlen(updated) : 0);
+		erp__strbuf_putc(&sb, '}');
+	}
+	erp__db_close(tx, rows);
+	erp__strbuf_putc(&sb, ']');
+	if (rc < 0) {
+		erp__strbuf_free(&sb);
+		return rc;
+	}
+	return erp__strbuf_detach(job->out, &sb);
+}
+
 /* {"key":..., "value":...} as JSON text for the audit log (malloc'd). */
 static char *audit_json(const char *key, const char *value)
 {
@@ -127,6 +163,18 @@ int erp_setting_get(erp_buf *out, erp_ctx *ctx, const char *key)
 	setting_job job = { ctx, key, NULL, out };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
 	return erp__tx_run(ctx->store, ERP_TX_READ, &scope, setting_get_body, &job);
+}
+
+int erp_setting_list(erp_buf *out, erp_ctx *ctx)
+{
+	if (!out)
+		return erp__invalid("out", "out is NULL");
+	int rc = erp__ctx_require(ctx, ERP_ROLE_READONLY, "reading settings");
+	if (rc != ERP_OK)
+		return rc;
+	setting_job job = { ctx, NULL, NULL, out };
+	erp_storage_scope scope = erp__ctx_scope(ctx);
+	return erp__tx_run(ctx->store, ERP_TX_READ, &scope, setting_list_body, &job);
 }
 
 int erp_setting_set(erp_ctx *ctx, const char *key, const char *value)

@@ -119,3 +119,11 @@ int h_user_revoke_sessions(srv_response *res, srv_request *req)
 		return srv_reply_erp(res, rc);
 	return srv_reply_json(res, 200, json_pack("{s:I}", "ended", (json_int_t)n));
 }
+
+/* GET /api/v1/users/{id}/sessions: the member's live sessions, newest first (admin, or one's own) */
+int h_user_sessions(srv_response *res, srv_request *req)
+{
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_session_list(&out, req->ctx, req->params[0]);
+	return hx_answer(res, rc, 200, &out);
+}

@@ -38,6 +38,7 @@ int h_user_update(srv_response *res, srv_request *req);
 int h_user_remove(srv_response *res, srv_request *req);
 int h_user_set_password(srv_response *res, srv_request *req);
 int h_user_revoke_sessions(srv_response *res, srv_request *req);
+int h_user_sessions(srv_response *res, srv_request *req);
 
 /* ---- entities (h_entities.c) ---- */
 int h_entity_types(srv_response *res, srv_request *req);
@@ -62,6 +63,15 @@ int h_general_ledger(srv_response *res, srv_request *req);
 int h_stock_valuation(srv_response *res, srv_request *req);
 int h_lock_date_get(srv_response *res, srv_request *req);
 int h_lock_date_set(srv_response *res, srv_request *req);
+
+/* ---- audit (h_audit.c) ---- */
+int h_audit_list(srv_response *res, srv_request *req);
+
+/* ---- settings (h_settings.c) ---- */
+int h_setting_list(srv_response *res, srv_request *req);
+int h_setting_get(srv_response *res, srv_request *req);
+int h_setting_put(srv_response *res, srv_request *req);
+int h_setting_delete(srv_response *res, srv_request *req);
 
 /* ---- stock (h_stock.c) ---- */
 int h_move_create(srv_response *res, srv_request *req);

@@ -10,12 +10,14 @@
  * thrown away, then answered 413, so the connection stays usable.
  *
  * At (4), in this order: 503 while stopping; OPTIONS (CORS preflight);
- * routing and, on session routes, resuming the session; the rate limit
+ * routing; a NUL byte in the path, a query parameter or a header (422,
+ * params.c); on session routes, resuming the session; the rate limit
  * (per session when it resumed, else per client address; not for
- * /health*, /metrics): 429; 413; 404, 405; 401; the body (415, 400); the
- * handler. Every answer gets
- * X-Request-Id and the CORS headers its Origin deserves, and one JSON
- * access-log line; the metrics count it under its route pattern.
+ * /health*, /metrics): 429; 413; 404, 405; 401; the body (415, 400, and
+ * 422 for a NUL in one of its strings); the handler. Every answer gets
+ * X-Request-Id, nosniff, no-store under /api/, the CORS headers its Origin
+ * deserves, and one JSON access-log line; the metrics count it under its
+ * route pattern.
  */
 #include "http.h"
 
@@ -430,6 +432,9 @@ static void dispatch(reqstate *st, srv_request *req, srv_response *res, extra *x
 
 	const srv_route *route = srv_route_find(req, &known, x->allow, sizeof x->allow);
 	x->route = route ? route->pattern : NULL;
+	/* Nothing is read cut at a NUL byte (params.c), whatever the route. */
+	if (srv_params_refuse_nul(res, req))
+		return;
 
 	/* The session first (its rate limit is per session): a token that does
 	 * not resume counts against the client's address, so made-up tokens
@@ -502,7 +507,8 @@ static void dispatch(reqstate *st, srv_request *req, srv_response *res, extra *x
 			return;
 		}
 		json_error_t je;
-		json_t *j = erp__json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+		json_t *j = erp__json_loadb(req->body, req->body_len,
+		                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
 		if (!j && erp__json_load_oom(&je)) {
 			srv_reply_problem(res, 500, "error", "out of memory", NULL);
 			return;
@@ -515,6 +521,8 @@ static void dispatch(reqstate *st, srv_request *req, srv_response *res, extra *x
 			return;
 		}
 		req->json = j;
+		if (srv_params_refuse_nul_json(res, j))
+			return;
 		bool writes = strcmp(route->method, "POST") == 0 || strcmp(route->method, "PATCH") == 0 ||
 		              strcmp(route->method, "PUT") == 0;
 		const char *ex = route->body_example;

@@ -54,6 +54,17 @@ void srv_metrics_request_method(srv_metrics *m, const char *method, const char *
 const char *srv_reply_detail(void);
 void srv_reply_detail_clear(void);
 
+/* ---- params.c ---- */
+/**
+ * Refuses a request that holds a NUL byte in a path parameter (the
+ * router's req->nul_param), its path, a query parameter or a header: 422
+ * `invalid` naming it, and returns non-zero; 0 when there is none.
+ */
+int srv_params_refuse_nul(srv_response *res, const srv_request *req);
+
+/** The same for the strings of a parsed JSON body (parsed with JSON_ALLOW_NUL): the field is its path, "lines[0].memo". */
+int srv_params_refuse_nul_json(srv_response *res, const json_t *body);
+
 /* ---- openapi.c ---- */
 /** The OpenAPI document as compact JSON text, made once (for GET /openapi.json); NULL when out of memory. */
 const char *srv_openapi_text(size_t *len);

@@ -160,7 +160,11 @@ json_t *srv_openapi(void)
 		"openapi", "3.1.0",
 		"info", "title", "liberp erp-server", "version", erp_version(), "description",
 		"The HTTP/JSON API over liberp. Errors are {\"error\":{\"code\",\"message\",\"field\"}}; "
-		"operations that need a session take Authorization: Bearer <token> from POST /api/v1/auth/login.",
+		"operations that need a session take Authorization: Bearer <token> from POST /api/v1/auth/login. "
+		"A list's next_cursor carries a position only (never a figure: running balances are recomputed), "
+		"bound to the tenant, the list and its parameters: a cursor used elsewhere, altered or made up is 422 "
+		"with field \"cursor\". A NUL byte in a path parameter, a query parameter, a header or a string of "
+		"the body is 422 naming it; nothing is ever read cut at a NUL.",
 		"servers", "url", "/",
 		"tags", tags,
 		"paths", paths,

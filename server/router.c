@@ -62,7 +62,7 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 }
 
 /* Percent-decodes seg[0..n) into out (cap bytes, NUL-terminated). Refuses
- * bad escapes, NUL, '/', invalid UTF-8. Returns the length, or -1. */
+ * bad escapes, '/', invalid UTF-8 (-1) and NUL (-2). Returns the length. */
 static long decode_segment(const char *seg, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -76,7 +76,9 @@ static long decode_segment(const char *seg, size_t n, char *out, size_t cap)
 			c = hi * 16 + lo;
 			i += 2;
 		}
-		if (c == 0 || c == '/' || o + 1 >= cap)
+		if (c == 0)
+			return -2;
+		if (c == '/' || o + 1 >= cap)
 			return -1;
 		out[o++] = (char)c;
 	}
@@ -87,8 +89,11 @@ static long decode_segment(const char *seg, size_t n, char *out, size_t cap)
 }
 
 /* Matches `path` against `pattern`; on success fills params (decoded into
- * space) and returns the number of parameters; -1 when it does not match. */
-static int match(const char *pattern, const char *path, const char **params, char *space, size_t cap)
+ * space) and returns the number of parameters; -1 when it does not match.
+ * A parameter with a NUL byte matches as "" and its name goes to `nul`
+ * (the first such), for a 422 naming it. */
+static int match(const char *pattern, const char *path, const char **params, char *space, size_t cap,
+                 char *nul, size_t nul_cap)
 {
 	const char *p = pattern, *s = path;
 	size_t used = 0;
@@ -107,8 +112,14 @@ static int match(const char *pattern, const char *path, const char **params, cha
 			if (slen == 0 || n >= SRV_MAX_PARAMS || used >= cap)
 				return -1;
 			long len = decode_segment(s, slen, space + used, cap - used);
-			if (len <= 0)
+			if (len == -2) {
+				if (nul && !nul[0])
+					snprintf(nul, nul_cap, "%.*s", (int)(plen - 2), p + 1);
+				space[used] = 0;
+				len = 0;
+			} else if (len <= 0) {
 				return -1;
+			}
 			params[n++] = space + used;
 			used += (size_t)len + 1;
 		} else {
@@ -157,7 +168,7 @@ const srv_route *srv_route_find(srv_request *req, bool *path_known, char *allow,
 	const char *scratch_params[SRV_MAX_PARAMS];
 	for (size_t i = 0; i < srv_route_count; i++) {
 		const srv_route *r = &srv_routes[i];
-		int n = match(r->pattern, req->path, scratch_params, scratch, sizeof scratch);
+		int n = match(r->pattern, req->path, scratch_params, scratch, sizeof scratch, NULL, 0);
 		if (n < 0)
 			continue;
 		*path_known = true;
@@ -170,7 +181,9 @@ const srv_route *srv_route_find(srv_request *req, bool *path_known, char *allow,
 	if (!best)
 		return NULL;
 	/* Match the winner again, into the thread's parameter space. */
-	int n = match(best->pattern, req->path, req->params, param_space, sizeof param_space);
+	req->nul_param[0] = 0;
+	int n = match(best->pattern, req->path, req->params, param_space, sizeof param_space, req->nul_param,
+	              sizeof req->nul_param);
 	req->nparams = n > 0 ? (size_t)n : 0;
 	return best;
 }

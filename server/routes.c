@@ -70,6 +70,13 @@ const srv_route srv_routes[] = {
 	  "{\"password\":\"a new long password\"}", "204" },
 	{ "POST", "/api/v1/users/{id}/revoke-sessions", h_user_revoke_sessions, SRV_SESSION, "revokeUserSessions",
 	  "users", "Ends every session of a member in this tenant: {ended}", NULL, NULL, "200" },
+	{ "GET", "/api/v1/users/{id}/sessions", h_user_sessions, SRV_SESSION, "listUserSessions", "users",
+	  "A member's live sessions in this tenant, newest first (admin, or one's own): "
+	  "[{id, created_at, last_seen_at, expires_at, idle_expires_at, client_key, current}]", NULL, NULL, "200" },
+
+	/* ---- audit (h_audit.c) ---- */
+	{ "GET", "/api/v1/audit", h_audit_list, SRV_SESSION, "listAudit", "users",
+	  "The tenant's audit log, newest first (admin; limit 1-1000, default 100)", "limit", NULL, "200" },
 
 	/* ---- entities (h_entities.c) ---- */
 	{ "GET", "/api/v1/entity-types", h_entity_types, SRV_SESSION, "listEntityTypes", "entities",
@@ -112,6 +119,17 @@ const srv_route srv_routes[] = {
 	  "The tenant's lock date: {lock_date} (null when none)", NULL, NULL, "200" },
 	{ "PUT", "/api/v1/ledger/lock-date", h_lock_date_set, SRV_SESSION, "setLockDate", "journal",
 	  "Sets the lock date (admin); {\"date\":null} removes it", NULL, "{\"date\":\"2000-12-31\"}", "200" },
+
+	/* ---- settings (h_settings.c) ---- */
+	{ "GET", "/api/v1/settings", h_setting_list, SRV_SESSION, "listSettings", "settings",
+	  "The tenant's settings by key: [{key, value, version, updated_at}] (every member)", NULL, NULL, "200" },
+	{ "GET", "/api/v1/settings/{key}", h_setting_get, SRV_SESSION, "getSetting", "settings",
+	  "One setting: {key, value}; 404 when unset (every member)", NULL, NULL, "200" },
+	{ "PUT", "/api/v1/settings/{key}", h_setting_put, SRV_SESSION, "setSetting", "settings",
+	  "Sets a setting (admin; key: 1-100 of a-z 0-9 _ .; value: UTF-8 text up to 64 KiB): {key, value}", NULL,
+	  "{\"value\":\"INV-\"}", "200" },
+	{ "DELETE", "/api/v1/settings/{key}", h_setting_delete, SRV_SESSION, "deleteSetting", "settings",
+	  "Removes a setting (admin); 204 also when it was not set", NULL, NULL, "204" },
 
 	/* ---- reports (h_reports.c) ---- */
 	{ "GET", "/api/v1/accounts/{id}/balance", h_account_balance, SRV_SESSION, "getAccountBalance", "reports",

@@ -8,6 +8,7 @@
  *   http.c      libmicrohttpd glue: bodies, limits, headers, dispatch,
  *               CORS, request ids, rate limits, access log, metrics hooks
  *   router.c    matching a method and path against the route table
+ *   params.c    the one check of parameters: no NUL byte anywhere (422)
  *   reply.c     JSON answers and the error mapping (erp code -> status)
  *   metrics.c   Prometheus counters and the latency histogram
  *   openapi.c   the OpenAPI 3.1 document, made from the route table
@@ -110,6 +111,7 @@ typedef struct srv_request {
 	const char *client;           /* the client's address, text */
 	const char *token;            /* the bearer token, or NULL */
 	erp_ctx *ctx;                 /* the session's context (routes that need a session); borrowed */
+	char nul_param[64];           /* the router: the first path parameter that held a NUL byte ("" when none) */
 } srv_request;
 
 typedef struct srv_response {

@@ -25,6 +25,17 @@ ERP_BEGIN_DECL
 ERP_EXTERN int erp_setting_get(erp_buf *out, erp_ctx *ctx, const char *key);
 
 /**
+ * Lists the settings of the context's tenant, by key.
+ *
+ * @param out   receives a JSON array:
+ *              [{"key":"...","value":"...","version":1,"updated_at":"..."}]
+ *              ([] when none is set).
+ * @param ctx   the context (any role).
+ * @return ERP_OK; ERP_EINVALID (field "out"); ERP_EBACKEND.
+ */
+ERP_EXTERN int erp_setting_list(erp_buf *out, erp_ctx *ctx);
+
+/**
  * Writes a setting of the context's tenant (admin role only), recording
  * the change in the audit log.
  *

@@ -1,6 +1,8 @@
 /* Per-tenant settings (erp/setting.h): roles, validation, isolation, audit. */
 #include "conformance.h"
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,43 @@ static void test_setting__set_get_replace_delete(void **state)
 	assert_int_equal(count_audit(f->store, tenant), 3);
 	erp_buf_dispose(&v);
 	erp_ctx_free(admin);
+}
+
+static void test_setting__list_by_key(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	char tenant[37], other[37];
+	erp_test_tenant(tenant, f->store);
+	erp_test_tenant(other, f->store);
+	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
+	erp_ctx *ro = erp_test_ctx(f->store, tenant, ERP_ROLE_READONLY);
+	erp_ctx *them = erp_test_ctx(f->store, other, ERP_ROLE_ADMIN);
+	erp_buf v = ERP_BUF_INIT;
+	assert_erp_ok(erp_setting_list(&v, ro));
+	assert_string_equal(v.ptr, "[]");
+	assert_erp_ok(erp_setting_set(admin, "z.last", "Z"));
+	assert_erp_ok(erp_setting_set(admin, "a.first", "quote \" and caf\xc3\xa9"));
+	assert_erp_ok(erp_setting_set(admin, "z.last", "Z2"));
+	assert_erp_ok(erp_setting_set(them, "a.first", "theirs"));
+	assert_erp_ok(erp_setting_list(&v, ro)); /* every role reads */
+	json_t *list = json_loads(v.ptr, 0, NULL);
+	assert_non_null(list);
+	assert_int_equal(json_array_size(list), 2);
+	json_t *a = json_array_get(list, 0), *z = json_array_get(list, 1);
+	assert_string_equal(json_string_value(json_object_get(a, "key")), "a.first");
+	assert_string_equal(json_string_value(json_object_get(a, "value")), "quote \" and caf\xc3\xa9");
+	assert_int_equal(json_integer_value(json_object_get(a, "version")), 1);
+	assert_string_equal(json_string_value(json_object_get(z, "key")), "z.last");
+	assert_string_equal(json_string_value(json_object_get(z, "value")), "Z2");
+	assert_int_equal(json_integer_value(json_object_get(z, "version")), 2);
+	assert_non_null(json_string_value(json_object_get(z, "updated_at")));
+	json_decref(list);
+	assert_erp_error(erp_setting_list(NULL, ro), ERP_EINVALID, "out");
+	assert_erp_error(erp_setting_list(&v, NULL), ERP_EINVALID, "ctx");
+	erp_buf_dispose(&v);
+	erp_ctx_free(admin);
+	erp_ctx_free(ro);
+	erp_ctx_free(them);
 }
 
 static void test_setting__roles_are_enforced_and_write_nothing(void **state)
@@ -124,6 +163,7 @@ int erp_conformance_setting(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_setting__set_get_replace_delete),
+		cmocka_unit_test(test_setting__list_by_key),
 		cmocka_unit_test(test_setting__roles_are_enforced_and_write_nothing),
 		cmocka_unit_test(test_setting__rejects_bad_keys_and_values_and_writes_nothing),
 		cmocka_unit_test(test_setting__tenants_are_isolated),

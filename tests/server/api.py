@@ -28,6 +28,8 @@ QUANTS = API + "/stock/quants"
 RESERVATIONS = API + "/stock/reservations"
 LAYERS = API + "/stock/layers"
 PING = API + "/ping"
+SETTINGS = API + "/settings"
+AUDIT = API + "/audit"
 
 PASSWORD_TEXT = "correct horse battery staple"
 

@@ -2,6 +2,7 @@
 stock, users and roles. One server for the module; each class signs up its
 own tenant, so the numbers it checks are its own."""
 
+import json
 import threading
 import time
 import unittest
@@ -40,6 +41,15 @@ class ApiCase(ServerCase):
         cls.srv = SERVER
         cls.t = Tenant(SERVER)
         cls.addClassCleanup(cls.t.admin.close)
+
+    @classmethod
+    def log_in_members(cls):
+        """cls.ro and cls.rw: sessions of a new readonly and a new readwrite member."""
+        for role, attr in (("readonly", "ro"), ("readwrite", "rw")):
+            _, email = cls.t.add_user(role)
+            client = cls.t.login(email)
+            cls.addClassCleanup(client.close)
+            setattr(cls, attr, client)
 
     def count(self, etype, prefix=None, client=None):
         q = '{"filter":[["name","like","%s%%"]]}' % prefix if prefix else None
@@ -791,12 +801,7 @@ class TestRoles(ApiCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.b = Books(cls.t)
-        _, ro = cls.t.add_user("readonly")
-        _, rw = cls.t.add_user("readwrite")
-        cls.ro = cls.t.login(ro)
-        cls.rw = cls.t.login(rw)
-        cls.addClassCleanup(cls.ro.close)
-        cls.addClassCleanup(cls.rw.close)
+        cls.log_in_members()
 
     def test_readonly_reads_but_never_writes(self):
         prefix = "RO" + erpserver.unique()
@@ -819,6 +824,80 @@ class TestRoles(ApiCase):
                                                   "password": api.PASSWORD_TEXT, "role": "admin"}), 403, "forbidden")
         self.assertError(self.rw.patch(api.USERS + "/" + self.t.admin_id, {"role": "readonly"}), 403, "forbidden")
         self.assertError(self.rw.put(api.LOCK_DATE, {"date": "2020-01-01"}), 403, "forbidden")
+
+
+# ---- settings, the audit log, sessions ------------------------------------------------------
+
+
+class TestSettings(ApiCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.log_in_members()
+
+    def test_admin_writes_members_read(self):
+        a = self.t.admin
+        key = "invoice.prefix" + erpserver.unique().lower()
+        self.assertError(a.get(api.SETTINGS + "/" + key), 404, "not_found", "key")
+        r = a.put(api.SETTINGS + "/" + key, {"value": "INV-\u00e9"})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json, {"key": key, "value": "INV-\u00e9"})
+        for c in (self.ro, self.rw, a):
+            self.assertEqual(expect(c.get(api.SETTINGS + "/" + key), 200)["value"], "INV-\u00e9")
+            listed = {s["key"]: s for s in expect(c.get(api.SETTINGS), 200)}
+            self.assertEqual(listed[key]["value"], "INV-\u00e9")
+            self.assertEqual(listed[key]["version"], 1)
+        for c in (self.ro, self.rw):
+            self.assertError(c.put(api.SETTINGS + "/" + key, {"value": "X"}), 403, "forbidden")
+            self.assertError(c.delete(api.SETTINGS + "/" + key), 403, "forbidden")
+        self.assertEqual(expect(a.get(api.SETTINGS + "/" + key), 200)["value"], "INV-\u00e9")
+        self.assertStatus(a.delete(api.SETTINGS + "/" + key), 204)
+        self.assertError(a.get(api.SETTINGS + "/" + key), 404, "not_found")
+        self.assertStatus(a.delete(api.SETTINGS + "/" + key), 204)  # deleting nothing is fine
+
+    def test_bad_keys_and_values_write_nothing(self):
+        a = self.t.admin
+        before = expect(a.get(api.SETTINGS), 200)
+        self.assertError(a.put(api.SETTINGS + "/Upper", {"value": "x"}), 422, "invalid", "key")
+        self.assertError(a.put(api.SETTINGS + "/" + "k" * 101, {"value": "x"}), 422, "invalid", "key")
+        self.assertError(a.put(api.SETTINGS + "/ok.key", {"value": 5}), 422, "invalid", "value")
+        self.assertError(a.put(api.SETTINGS + "/ok.key", {}), 422, "invalid", "value")
+        self.assertError(a.put(api.SETTINGS + "/ok.key", {"value": "x", "other": 1}), 422, "invalid")
+        self.assertError(a.put(api.SETTINGS + "/ok.key", {"value": "v" * 65537}), 422, "invalid", "value")
+        self.assertError(a.put(api.SETTINGS + "/ok.key", {"value": "bell\x07"}), 422, "invalid", "value")
+        self.assertEqual(expect(a.get(api.SETTINGS), 200), before)
+
+    def test_the_audit_log_shows_setting_changes_to_admins_only(self):
+        key = "audited" + erpserver.unique().lower()
+        expect(self.t.admin.put(api.SETTINGS + "/" + key, {"value": "v1"}), 200)
+        log = expect(self.t.admin.get(api.query(api.AUDIT, limit=5)), 200)
+        self.assertLessEqual(len(log), 5)
+        self.assertEqual((log[0]["action"], log[0]["entity_id"]), ("set", key), log[0])
+        self.assertError(self.t.admin.get(api.query(api.AUDIT, limit=0)), 422, "invalid", "limit")
+        self.assertError(self.t.admin.get(api.query(api.AUDIT, limit="5x")), 422, "invalid", "limit")
+        for c in (self.ro, self.rw):
+            self.assertError(c.get(api.AUDIT), 403, "forbidden")
+
+    def test_sessions_are_listed_to_their_user_and_to_admins(self):
+        me = expect(self.ro.get(api.ME), 200)["user"]["id"]
+        own = expect(self.ro.get(api.USERS + "/" + me + "/sessions"), 200)
+        self.assertTrue(any(s["current"] for s in own), own)
+        self.assertNotIn("token", json.dumps(own))
+        self.assertEqual(len(expect(self.t.admin.get(api.USERS + "/" + me + "/sessions"), 200)), len(own))
+        self.assertError(self.ro.get(api.USERS + "/" + self.t.admin_id + "/sessions"), 403, "forbidden")
+        other = Tenant(self.srv)
+        self.addCleanup(other.admin.close)
+        self.assertError(self.t.admin.get(api.USERS + "/" + other.admin_id + "/sessions"), 404, "not_found")
+
+    def test_tenants_see_only_their_own(self):
+        other = Tenant(self.srv)
+        self.addCleanup(other.admin.close)
+        key = "secret" + erpserver.unique().lower()
+        expect(self.t.admin.put(api.SETTINGS + "/" + key, {"value": "only ours"}), 200)
+        self.assertError(other.admin.get(api.SETTINGS + "/" + key), 404, "not_found")
+        self.assertNotIn(key, {s["key"] for s in expect(other.admin.get(api.SETTINGS), 200)})
+        self.assertStatus(other.admin.delete(api.SETTINGS + "/" + key), 204)
+        self.assertEqual(expect(self.t.admin.get(api.SETTINGS + "/" + key), 200)["value"], "only ours")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ EXPECTED = {
     ("post", "/api/v1/stock/moves"), ("get", "/api/v1/stock/moves"), ("get", "/api/v1/stock/quants"),
     ("post", "/api/v1/stock/reservations"), ("post", "/api/v1/stock/reservations/{id}/consume"),
     ("post", "/api/v1/stock/reservations/{id}/release"),
+    ("get", "/api/v1/settings"), ("get", "/api/v1/settings/{key}"), ("put", "/api/v1/settings/{key}"),
+    ("delete", "/api/v1/settings/{key}"), ("get", "/api/v1/users/{id}/sessions"), ("get", "/api/v1/audit"),
 }
 
 
@@ -53,6 +55,8 @@ class TestOpenApiWalk(ServerCase):
         w = StockWorld(t)
         a = t.admin
         cls.partner = t.create("core.partner", {"name": "Walk partner"})["id"]
+        cls.setting = "walk.setting"
+        expect(a.put(api.SETTINGS + "/" + cls.setting, {"value": "walked"}), 200)
         cls.entry = expect(a.post(api.JOURNAL, b.entry("5.00")), 201)["id"]
         cls.move = expect(a.post(api.MOVES, w.move(w.fifo, 10, w.supplier, w.stock, "2.00")), 201)["id"]
         cls.reservation = expect(a.post(api.RESERVATIONS, {"product_id": w.fifo, "location_id": w.stock,
@@ -91,6 +95,8 @@ class TestOpenApiWalk(ServerCase):
                 return self.reservation
             if before == "users":
                 return self.user
+            if before == "settings":
+                return self.setting
             if name == "product_id" or before == "layers":
                 return self.w.fifo
             self.fail("no id for {%s} in %s" % (name, path))

@@ -79,6 +79,11 @@ class Context {
   /** Sets (value null: deletes) a setting; admin only. */
   setSetting(key, value) { this._run(native.erp_setting_set, key, value ?? null); }
 
+  /** Every setting of the tenant, by key: {key: value}. */
+  settings() {
+    return Object.fromEntries(json.loads(this._run(native.erp_setting_list)).map((s) => [s.key, s.value]));
+  }
+
   audit(limit = 100) { return json.loads(this._run(native.erp_audit_list, cint(limit, 'limit'))); }
 
   // ---- entities

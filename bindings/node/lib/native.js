@@ -16,7 +16,7 @@ const OUTPUTS = {
   erp_store_schema_version: 1, erp_store_health: 1, erp_store_verify: 1,
   erp_tenant_create: 1, erp_tenant_get: 1, erp_tenant_list: 1, erp_tenant_create_with_admin: 2,
   erp_ctx_new: 1,
-  erp_setting_get: 1, erp_audit_list: 1,
+  erp_setting_get: 1, erp_setting_list: 1, erp_audit_list: 1,
   erp_entity_types: 1, erp_entity_create: 1, erp_entity_get: 1, erp_entity_update: 1,
   erp_entity_delete: 1, erp_entity_list: 1, erp_entity_history: 1,
   erp_journal_post_json: 1, erp_journal_post_batch_json: 1, erp_journal_reverse: 1,

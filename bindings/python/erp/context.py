@@ -65,6 +65,10 @@ class Context(Closable):
         """Sets (value None: deletes) a setting; admin only."""
         self._run(native.erp_setting_set, key, value)
 
+    def settings(self):
+        """Every setting of the tenant, by key: {key: value}."""
+        return {s["key"]: s["value"] for s in _json.loads(self._run(native.erp_setting_list), None)}
+
     def audit(self, limit=100):
         return _json.loads(self._run(native.erp_audit_list, int(limit)), None)
 

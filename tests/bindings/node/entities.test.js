@@ -28,6 +28,9 @@ describe('tenants', () => {
     assert.equal(ctx.setting('invoice.prefix', 'INV-'), 'INV-');
     ctx.setSetting('invoice.prefix', 'ACME-');
     assert.equal(ctx.setting('invoice.prefix'), 'ACME-');
+    ctx.setSetting('a.first', '1');
+    assert.deepEqual(ctx.settings(), { 'a.first': '1', 'invoice.prefix': 'ACME-' });
+    ctx.setSetting('a.first', null);
     ctx.setSetting('invoice.prefix', null);
     assert.equal(ctx.setting('invoice.prefix'), null);
     assert.ok(ctx.audit(10).some((a) => a.action));

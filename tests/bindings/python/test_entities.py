@@ -23,6 +23,9 @@ class TenantTest(StoreTest):
         self.assertIsNone(self.ctx.setting("invoice.prefix"))
         self.ctx.set_setting("invoice.prefix", "ACME-")
         self.assertEqual(self.ctx.setting("invoice.prefix"), "ACME-")
+        self.ctx.set_setting("a.first", "1")
+        self.assertEqual(self.ctx.settings(), {"a.first": "1", "invoice.prefix": "ACME-"})
+        self.assertEqual(list(self.ctx.settings()), ["a.first", "invoice.prefix"])
         self.assertTrue(any(a["action"] for a in self.ctx.audit(10)))
 
 
