@@ -437,9 +437,6 @@ erp_rc erp_stock_quants(erp_buf *out, erp_ctx *ctx, const char *query);
 erp_rc erp_stock_valuation(erp_buf *out, erp_ctx *ctx, const char *as_of);
 erp_rc erp_stock_layers(erp_buf *out, erp_ctx *ctx, const char *product_id);
 
-erp_rc erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email, const char *display_name,
-                       const char *password, int role);
-erp_rc erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role);
 erp_rc erp_user_set_role(erp_ctx *ctx, const char *user_id, int role);
 erp_rc erp_user_set_disabled(erp_ctx *ctx, const char *user_id, int disabled);
 erp_rc erp_user_remove(erp_ctx *ctx, const char *user_id);
@@ -447,6 +444,16 @@ erp_rc erp_user_set_password(erp_ctx *ctx, const char *user_id, const char *pass
 erp_rc erp_user_change_password(erp_ctx *ctx, const char *old_password, const char *new_password);
 erp_rc erp_user_get(erp_buf *out, erp_ctx *ctx, const char *user_id);
 erp_rc erp_user_list(erp_buf *out, erp_ctx *ctx);
+
+/* Membership is by consent: an admin invites an email, the person accepts. */
+erp_rc erp_invitation_create(erp_buf *out_token, erp_buf *out_id, erp_ctx *ctx, const char *email, int role,
+                             int64_t ttl_seconds);
+erp_rc erp_invitation_get(erp_buf *out, erp_ctx *ctx, const char *invitation_id);
+erp_rc erp_invitation_list(erp_buf *out, erp_ctx *ctx);
+erp_rc erp_invitation_revoke(erp_ctx *ctx, const char *invitation_id);
+erp_rc erp_invitation_accept(erp_buf *out_tenant_id, erp_ctx *ctx, const char *token);
+erp_rc erp_invitation_accept_password(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
+                                      const char *token, const char *display_name, const char *password);
 
 erp_rc erp_session_login(erp_buf *out_token, erp_ctx **out_ctx, erp_store *store, const char *email,
                          const char *password, const char *tenant_id, const char *client_key);

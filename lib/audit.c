@@ -43,6 +43,17 @@ typedef struct {
 	json_t *result;
 } audit_list_job;
 
+static json_t *audit_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
+{
+	(void)unused;
+	char s[8][24];
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "id", erp__db_text(tx, rows, 0, s[0]), "at",
+	                 erp__db_text(tx, rows, 1, s[1]), "actor", erp__db_text(tx, rows, 2, s[2]), "action",
+	                 erp__db_text(tx, rows, 3, s[3]), "entity", erp__db_text(tx, rows, 4, s[4]), "entity_id",
+	                 erp__db_text(tx, rows, 5, s[5]), "before", erp__json_stored(erp__db_text(tx, rows, 6, s[6])),
+	                 "after", erp__json_stored(erp__db_text(tx, rows, 7, s[7])));
+}
+
 static int audit_list_body(erp__tx *tx, void *payload)
 {
 	audit_list_job *job = payload;
@@ -50,28 +61,10 @@ static int audit_list_body(erp__tx *tx, void *payload)
 	if (!(job->result = json_array()))
 		return erp__oom();
 	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_int(job->limit) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx,
-	                       "SELECT id, at, actor, action, entity, entity_id, before, after FROM {system.audit_log} "
-	                       "WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
-	                       p, 2);
-	if (rc != ERP_OK)
-		return rc;
-	while ((rc = erp__db_next(tx, rows)) == 1) {
-		char s[8][24];
-		json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}",
-		                        "id", erp__db_text(tx, rows, 0, s[0]), "at", erp__db_text(tx, rows, 1, s[1]),
-		                        "actor", erp__db_text(tx, rows, 2, s[2]), "action", erp__db_text(tx, rows, 3, s[3]),
-		                        "entity", erp__db_text(tx, rows, 4, s[4]), "entity_id", erp__db_text(tx, rows, 5, s[5]),
-		                        "before", erp__json_stored(erp__db_text(tx, rows, 6, s[6])),
-		                        "after", erp__json_stored(erp__db_text(tx, rows, 7, s[7])));
-		if (!row || json_array_append_new(job->result, row) != 0) {
-			rc = erp__oom();
-			break;
-		}
-	}
-	erp__db_close(tx, rows);
-	return rc < 0 ? rc : ERP_OK;
+	return erp__db_rows_json(job->result, tx,
+	                         "SELECT id, at, actor, action, entity, entity_id, before, after FROM {system.audit_log} "
+	                         "WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
+	                         p, 2, audit_row_json, NULL);
 }
 
 int erp_audit_list(erp_buf *out, erp_ctx *ctx, int limit)

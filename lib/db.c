@@ -172,6 +172,24 @@ void erp__db_close(erp__tx *tx, erp_storage_rows *rows)
 		tx->st->rows_close(rows);
 }
 
+int erp__db_rows_json(json_t *array, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams,
+                      erp__db_row_json row_json, void *arg)
+{
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, tmpl, params, nparams);
+	if (rc != ERP_OK)
+		return rc;
+	while ((rc = erp__db_next(tx, rows)) == 1) {
+		json_t *v = row_json(tx, rows, arg);
+		if (!v || json_array_append_new(array, v) != 0) {
+			rc = erp__oom();
+			break;
+		}
+	}
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
 int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams)
 {
 	erp_storage_rows *rows;

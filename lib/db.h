@@ -13,6 +13,7 @@
 #include "store_internal.h"
 #include "strbuf.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -66,6 +67,17 @@ int64_t erp__db_int(erp__tx *tx, erp_storage_rows *rows, size_t col);
 bool erp__db_is_null(erp__tx *tx, erp_storage_rows *rows, size_t col);
 
 void erp__db_close(erp__tx *tx, erp_storage_rows *rows);
+
+/** One JSON value made of the current row; NULL when out of memory. */
+typedef json_t *(*erp__db_row_json)(erp__tx *tx, erp_storage_rows *rows, void *arg);
+
+/**
+ * Runs a query and appends row_json's value of each row to `array`, in the
+ * query's order: ERP_OK, or the first error (ERP_ENOMEM when a value could
+ * not be made or appended). The array keeps the rows appended before an error.
+ */
+int erp__db_rows_json(json_t *array, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams,
+                      erp__db_row_json row_json, void *arg);
 
 /** Whether the statement returns a row: 1 yes, 0 no, or an error code. */
 int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams);

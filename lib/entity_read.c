@@ -174,6 +174,16 @@ typedef struct {
 	json_t *result;
 } history_job;
 
+static json_t *history_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
+{
+	(void)unused;
+	char s[6][24];
+	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "id", erp__db_text(tx, rows, 0, s[0]), "at",
+	                 erp__db_text(tx, rows, 1, s[1]), "actor", erp__db_text(tx, rows, 2, s[2]), "action",
+	                 erp__db_text(tx, rows, 3, s[3]), "before", erp__json_stored(erp__db_text(tx, rows, 4, s[4])),
+	                 "after", erp__json_stored(erp__db_text(tx, rows, 5, s[5])));
+}
+
 static int history_body(erp__tx *tx, void *payload)
 {
 	history_job *job = payload;
@@ -181,30 +191,14 @@ static int history_body(erp__tx *tx, void *payload)
 	if (!(job->result = json_array()))
 		return erp__oom();
 	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->type->name), erp__v_text(job->id) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx,
-	                       "SELECT id, at, actor, action, before, after FROM {system.audit_log} "
-	                       "WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id",
-	                       p, 3);
-	if (rc != ERP_OK)
-		return rc;
-	while ((rc = erp__db_next(tx, rows)) == 1) {
-		char s[6][24];
-		json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "id", erp__db_text(tx, rows, 0, s[0]),
-		                        "at", erp__db_text(tx, rows, 1, s[1]), "actor", erp__db_text(tx, rows, 2, s[2]),
-		                        "action", erp__db_text(tx, rows, 3, s[3]),
-		                        "before", erp__json_stored(erp__db_text(tx, rows, 4, s[4])),
-		                        "after", erp__json_stored(erp__db_text(tx, rows, 5, s[5])));
-		if (!row || json_array_append_new(job->result, row) != 0) {
-			rc = erp__oom();
-			break;
-		}
-	}
-	erp__db_close(tx, rows);
+	int rc = erp__db_rows_json(job->result, tx,
+	                           "SELECT id, at, actor, action, before, after FROM {system.audit_log} "
+	                           "WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id",
+	                           p, 3, history_row_json, NULL);
 	/* Nothing recorded in this tenant: no such entity here (ids of other tenants included). */
-	if (rc >= 0 && json_array_size(job->result) == 0)
+	if (rc == ERP_OK && json_array_size(job->result) == 0)
 		return erp__error(ERP_ENOTFOUND, job->type->name, "id", "no history of %s %s", job->type->name, job->id);
-	return rc < 0 ? rc : ERP_OK;
+	return rc;
 }
 
 int erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char *id)

@@ -23,6 +23,7 @@
 #include "json_out.h"
 #include "login_throttle.h"
 #include "password.h"
+#include "user_internal.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -601,19 +602,6 @@ static int own_or_admin(char user[ERP__UUID_LEN + 1], const erp_ctx *ctx, const 
 	return rc;
 }
 
-/* ERP_ENOTFOUND, as every user call answers, for a user without a
- * membership in `tenant` (another tenant's user, or no user at all). */
-static int member_require(erp__tx *tx, const char *tenant, const char *user_id)
-{
-	erp_value p[2] = { erp__v_text(tenant), erp__v_text(user_id) };
-	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", p, 2);
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
-		return erp__error(ERP_ENOTFOUND, "auth.user", "user_id", "user %s is not a member of this tenant", user_id);
-	return ERP_OK;
-}
-
 typedef struct {
 	const erp_ctx *ctx;
 	const char *user_id;
@@ -624,7 +612,7 @@ static int revoke_body(erp__tx *tx, void *payload)
 {
 	revoke_job *job = payload;
 	job->ended.count = 0;
-	int rc = member_require(tx, job->ctx->tenant_id, job->user_id);
+	int rc = erp__member_require(tx, job->ctx->tenant_id, job->user_id);
 	if (rc == ERP_OK)
 		rc = erp__sessions_end(tx, &job->ended, job->ctx->tenant_id, job->user_id, NULL);
 	if (rc != ERP_OK || job->ended.count == 0)
@@ -669,42 +657,35 @@ static json_t *time_json(int64_t ms)
 	return json_string(ts);
 }
 
+/* One live session of the member; the caller's own is marked "current". */
+static json_t *session_row_json(erp__tx *tx, erp_storage_rows *rows, void *current_hash)
+{
+	char s[24], id[17];
+	const char *h = erp__db_text(tx, rows, 0, s);
+	snprintf(id, sizeof id, "%.16s", h ? h : "");
+	bool current = h && strcmp(h, current_hash) == 0;
+	int64_t seen = erp__db_int(tx, rows, 2), idle = erp__db_int(tx, rows, 4);
+	const char *client = erp__db_text(tx, rows, 5, s);
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:b}", "id", id, "created_at", time_json(erp__db_int(tx, rows, 1)),
+	                 "last_seen_at", time_json(seen), "expires_at", time_json(erp__db_int(tx, rows, 3)),
+	                 "idle_expires_at", time_json(seen + idle), "client_key", client ? client : "", "current", current);
+}
+
 static int list_body(erp__tx *tx, void *payload)
 {
 	list_job *job = payload;
 	json_decref(job->result);
 	if (!(job->result = json_array()))
 		return erp__oom();
-	int member = member_require(tx, job->ctx->tenant_id, job->user_id);
+	int member = erp__member_require(tx, job->ctx->tenant_id, job->user_id);
 	if (member != ERP_OK)
 		return member;
 	erp_value p[3] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->user_id), erp__v_int(job->now) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx,
-	                       "SELECT token_hash, created_ms, last_seen_ms, expires_ms, idle_ms, client_key FROM {auth.sessions} "
-	                       "WHERE tenant_id = $1 AND user_id = $2 AND expires_ms > $3 AND last_seen_ms + idle_ms > $3 "
-	                       "ORDER BY created_ms DESC, token_hash",
-	                       p, 3);
-	if (rc != ERP_OK)
-		return rc;
-	while ((rc = erp__db_next(tx, rows)) == 1) {
-		char s[24], id[17];
-		const char *h = erp__db_text(tx, rows, 0, s);
-		snprintf(id, sizeof id, "%.16s", h ? h : "");
-		int64_t seen = erp__db_int(tx, rows, 2), idle = erp__db_int(tx, rows, 4);
-		const char *client = erp__db_text(tx, rows, 5, s);
-		json_t *o = json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:b}", "id", id, "created_at",
-		                      time_json(erp__db_int(tx, rows, 1)), "last_seen_at", time_json(seen), "expires_at",
-		                      time_json(erp__db_int(tx, rows, 3)), "idle_expires_at", time_json(seen + idle),
-		                      "client_key", client ? client : "", "current",
-		                      h && strcmp(h, job->ctx->session) == 0);
-		if (!o || json_array_append_new(job->result, o) != 0) {
-			rc = erp__oom();
-			break;
-		}
-	}
-	erp__db_close(tx, rows);
-	return rc < 0 ? rc : ERP_OK;
+	return erp__db_rows_json(job->result, tx,
+	                         "SELECT token_hash, created_ms, last_seen_ms, expires_ms, idle_ms, client_key FROM {auth.sessions} "
+	                         "WHERE tenant_id = $1 AND user_id = $2 AND expires_ms > $3 AND last_seen_ms + idle_ms > $3 "
+	                         "ORDER BY created_ms DESC, token_hash",
+	                         p, 3, session_row_json, (void *)job->ctx->session);
 }
 
 int erp_session_list(erp_buf *out, erp_ctx *ctx, const char *user_id)

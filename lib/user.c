@@ -19,6 +19,7 @@
 #include "password.h"
 #include "session_internal.h"
 #include "tenant_internal.h"
+#include "user_internal.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -64,8 +65,9 @@ static int check_email(char out[ERP__EMAIL_MAX + 1], const char *email)
 	"SELECT u.id, u.email, u.display_name, m.role, m.disabled, m.created_at, m.updated_at, m.version " \
 	"FROM {auth.memberships} m JOIN {auth.users} u ON u.id = m.user_id WHERE m.tenant_id = $1 "
 
-static json_t *member_json(erp__tx *tx, erp_storage_rows *rows)
+static json_t *member_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
 {
+	(void)unused;
 	char s[8][24];
 	const char *v[7];
 	for (size_t i = 0; i < 7; i++)
@@ -84,7 +86,7 @@ static int member_load(json_t **out, erp__tx *tx, const char *tenant_id, const c
 	int rc = erp__db_query(&rows, tx, MEMBER_SELECT "AND m.user_id = $2", p, 2);
 	if (rc != ERP_OK)
 		return rc;
-	if ((rc = erp__db_next(tx, rows)) == 1 && !(*out = member_json(tx, rows)))
+	if ((rc = erp__db_next(tx, rows)) == 1 && !(*out = member_json(tx, rows, NULL)))
 		rc = erp__oom();
 	erp__db_close(tx, rows);
 	return rc < 0 ? rc : ERP_OK;
@@ -128,19 +130,7 @@ static int read_body(erp__tx *tx, void *payload)
 	if (!(job->result = json_array()))
 		return erp__oom();
 	erp_value p = erp__v_text(job->ctx->tenant_id);
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, MEMBER_SELECT "ORDER BY u.email", &p, 1);
-	if (rc != ERP_OK)
-		return rc;
-	while ((rc = erp__db_next(tx, rows)) == 1) {
-		json_t *m = member_json(tx, rows);
-		if (!m || json_array_append_new(job->result, m) != 0) {
-			rc = erp__oom();
-			break;
-		}
-	}
-	erp__db_close(tx, rows);
-	return rc < 0 ? rc : ERP_OK;
+	return erp__db_rows_json(job->result, tx, MEMBER_SELECT "ORDER BY u.email", &p, 1, member_json, NULL);
 }
 
 static int read_run(erp_buf *out, erp_ctx *ctx, const char *user_id)
@@ -173,129 +163,94 @@ int erp_user_list(erp_buf *out, erp_ctx *ctx)
 	return rc == ERP_OK ? read_run(out, ctx, NULL) : rc;
 }
 
-/* ---- creating and adding ------------------------------------------------------- */
+/* ---- new users and memberships (shared with invitation.c) -------------------------- */
 
-typedef struct {
-	const erp_ctx *ctx;
-	const char *email, *display_name, *hash; /* hash NULL: add an existing user */
-	int role;
-	const char *exists_hint;                  /* after "a user with email ... exists already" */
-	char user_id[ERP__UUID_LEN + 1];
-} add_job;
-
-static int insert_membership(erp__tx *tx, const erp_ctx *ctx, const char *user_id, int role, const char *now)
+int erp__member_require(erp__tx *tx, const char *tenant_id, const char *user_id)
 {
-	erp_value p[5] = { erp__v_text(ctx->tenant_id), erp__v_text(user_id), erp__v_text(erp__role_name(role)),
-		           erp__v_text(now), erp__v_text(ctx->user_id) };
-	return erp__db_exec(tx,
-	                    "INSERT INTO {auth.memberships} (tenant_id, user_id, role, created_at, created_by, updated_at, updated_by) "
-	                    "VALUES ($1, $2, $3, $4, $5, $4, $5)",
-	                    p, 5, NULL);
-}
-
-static int add_body(erp__tx *tx, void *payload)
-{
-	add_job *job = payload;
-	const erp_ctx *ctx = job->ctx;
-	char now[ERP__TIMESTAMP_LEN + 1];
-	erp__now_timestamp(now);
-	erp_value e = erp__v_text(job->email);
-	int rc = erp__db_first_text(tx, "SELECT id FROM {auth.users} WHERE email = $1", &e, 1, job->user_id,
-	                            sizeof job->user_id);
+	erp_value p[2] = { erp__v_text(tenant_id), erp__v_text(user_id) };
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", p, 2);
 	if (rc < 0)
 		return rc;
-	if (job->hash) {
-		if (rc == 1)
-			return erp__error(ERP_EEXISTS, ENTITY, "email", "a user with email %s exists already%s", job->email,
-			                  job->exists_hint);
-		erp__uuid_v7(job->user_id);
-		erp_value u[6] = { erp__v_text(job->user_id), erp__v_text(job->email), erp__v_text(job->display_name),
-			           erp__v_text(job->hash), erp__v_text(now), erp__v_text(ctx->user_id) };
-		rc = erp__db_exec(tx,
-		                  "INSERT INTO {auth.users} (id, email, display_name, password_hash, created_at, created_by, "
-		                  "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $5, $6)",
-		                  u, 6, NULL);
-		if (rc != ERP_OK)
-			return rc;
-	} else {
-		if (rc == 0)
-			return erp__error(ERP_ENOTFOUND, ENTITY, "email", "no user has the email %s", job->email);
-		erp_value m[2] = { erp__v_text(ctx->tenant_id), erp__v_text(job->user_id) };
-		if ((rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", m, 2)) != 0)
-			return rc < 0 ? rc
-			              : erp__error(ERP_EEXISTS, ENTITY, "email", "%s is a member of this tenant already", job->email);
-	}
-	if ((rc = insert_membership(tx, ctx, job->user_id, job->role, now)) != ERP_OK)
+	return rc == 1 ? ERP_OK : not_a_member(user_id);
+}
+
+int erp__member_insert(erp__tx *tx, const erp_ctx *ctx, const char *user_id, int role)
+{
+	char now[ERP__TIMESTAMP_LEN + 1];
+	erp__now_timestamp(now);
+	erp_value m[2] = { erp__v_text(ctx->tenant_id), erp__v_text(user_id) };
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", m, 2);
+	if (rc != 0)
+		return rc < 0 ? rc : erp__error(ERP_EEXISTS, ENTITY, "email", "the user is a member of this tenant already");
+	erp_value p[5] = { erp__v_text(ctx->tenant_id), erp__v_text(user_id), erp__v_text(erp__role_name(role)),
+		           erp__v_text(now), erp__v_text(ctx->user_id) };
+	rc = erp__db_exec(tx,
+	                  "INSERT INTO {auth.memberships} (tenant_id, user_id, role, created_at, created_by, updated_at, updated_by) "
+	                  "VALUES ($1, $2, $3, $4, $5, $4, $5)",
+	                  p, 5, NULL);
+	if (rc != ERP_OK)
 		return rc;
 	json_t *after = NULL;
-	if ((rc = member_load(&after, tx, ctx->tenant_id, job->user_id)) == ERP_OK)
-		rc = audit_member(tx, ctx, "create", job->user_id, NULL, after);
+	if ((rc = member_load(&after, tx, ctx->tenant_id, user_id)) == ERP_OK)
+		rc = audit_member(tx, ctx, "create", user_id, NULL, after);
 	json_decref(after);
 	return rc;
 }
 
-static int add_run(erp_buf *out_id, add_job *job)
+int erp__user_insert(erp__tx *tx, char out_id[ERP__UUID_LEN + 1], const char *email, const char *display_name,
+                     const char *hash, const char *actor)
 {
-	erp_storage_scope scope = user_scope(job->ctx);
-	int rc = erp__tx_run(job->ctx->store, ERP_TX_WRITE, &scope, add_body, job);
-	if (rc == ERP_OK && out_id)
-		rc = erp_buf_set(out_id, job->user_id, strlen(job->user_id));
-	return rc;
+	erp_value e = erp__v_text(email);
+	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.users} WHERE email = $1", &e, 1);
+	if (rc != 0)
+		return rc < 0 ? rc : erp__error(ERP_EEXISTS, ENTITY, "email", "a user with email %s exists already", email);
+	char now[ERP__TIMESTAMP_LEN + 1];
+	erp__now_timestamp(now);
+	erp__uuid_v7(out_id);
+	erp_value u[6] = { erp__v_text(out_id), erp__v_text(email), erp__v_text(display_name), erp__v_text(hash),
+		           erp__v_text(now), erp__v_text(actor ? actor : out_id) };
+	return erp__db_exec(tx,
+	                    "INSERT INTO {auth.users} (id, email, display_name, password_hash, created_at, created_by, "
+	                    "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $5, $6)",
+	                    u, 6, NULL);
 }
 
-/* Checks a new user's email (lower-cased into `mail`), display name (NULL becomes "") and password. */
-static int new_user_check(char mail[ERP__EMAIL_MAX + 1], const char *email, const char **display_name,
-                          const char *password)
+int erp__user_display_name_check(const char **display_name)
 {
 	size_t chars = 0;
-	int rc;
 	if (!*display_name)
 		*display_name = "";
-	if ((rc = check_email(mail, email)) != ERP_OK)
-		return rc;
 	if (!erp__utf8_check(*display_name, strlen(*display_name), false, &chars) || chars > DISPLAY_NAME_MAX)
 		return erp__invalid("display_name", "display_name must be up to %d characters of UTF-8 without control characters",
 		                    DISPLAY_NAME_MAX);
+	return ERP_OK;
+}
+
+int erp__user_new_check(char mail[ERP__EMAIL_MAX + 1], const char *email, const char **display_name,
+                        const char *password)
+{
+	int rc;
+	if (!*display_name)
+		*display_name = "";
+	if ((rc = check_email(mail, email)) != ERP_OK || (rc = erp__user_display_name_check(display_name)) != ERP_OK)
+		return rc;
 	return erp__password_check(password, "password");
-}
-
-int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email, const char *display_name, const char *password,
-                    int role)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_ADMIN, "creating users");
-	if (rc != ERP_OK)
-		return rc;
-	char mail[ERP__EMAIL_MAX + 1], hash[ERP__PASSWORD_HASH_CAP];
-	if ((rc = new_user_check(mail, email, &display_name, password)) != ERP_OK || (rc = check_role(role)) != ERP_OK ||
-	    (rc = erp__password_hash(hash, ctx->store, password)) != ERP_OK)
-		return rc;
-	add_job job = { ctx, mail, display_name, hash, role, " (add them with erp_user_add)", "" };
-	return add_run(out_id, &job);
-}
-
-int erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_ADMIN, "adding users");
-	if (rc != ERP_OK)
-		return rc;
-	char mail[ERP__EMAIL_MAX + 1];
-	if ((rc = check_email(mail, email)) != ERP_OK || (rc = check_role(role)) != ERP_OK)
-		return rc;
-	add_job job = { ctx, mail, NULL, NULL, role, "", "" };
-	return add_run(out_id, &job);
 }
 
 /* A new tenant and its first admin, in one transaction. */
 typedef struct {
-	const char *name, *currency;
-	add_job add;
+	const erp_ctx *ctx;
+	const char *name, *currency, *email, *display_name, *hash;
+	char user_id[ERP__UUID_LEN + 1];
 } signup_job;
 
 static int signup_body(erp__tx *tx, void *payload)
 {
 	signup_job *job = payload;
-	int rc = erp__tenant_insert(tx, job->add.ctx->tenant_id, job->name, job->currency);
-	return rc == ERP_OK ? add_body(tx, &job->add) : rc;
+	int rc = erp__tenant_insert(tx, job->ctx->tenant_id, job->name, job->currency);
+	if (rc == ERP_OK)
+		rc = erp__user_insert(tx, job->user_id, job->email, job->display_name, job->hash, job->ctx->user_id);
+	return rc == ERP_OK ? erp__member_insert(tx, job->ctx, job->user_id, ERP_ROLE_ADMIN) : rc;
 }
 
 int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store, const char *name,
@@ -308,7 +263,7 @@ int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, e
 		return erp__invalid("store", "store is NULL");
 	char mail[ERP__EMAIL_MAX + 1], hash[ERP__PASSWORD_HASH_CAP];
 	int rc = erp__tenant_check(name, base_currency);
-	if (rc != ERP_OK || (rc = new_user_check(mail, email, &display_name, password)) != ERP_OK ||
+	if (rc != ERP_OK || (rc = erp__user_new_check(mail, email, &display_name, password)) != ERP_OK ||
 	    (rc = erp__password_hash(hash, store, password)) != ERP_OK)
 		return rc;
 
@@ -316,11 +271,11 @@ int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, e
 	erp_ctx system = { .store = store, .user_id = (char *)"system", .role = ERP_ROLE_ADMIN };
 	erp__uuid_v7(system.tenant_id);
 	snprintf(system.base_currency, sizeof system.base_currency, "%s", base_currency);
-	signup_job job = { name, base_currency, { &system, mail, display_name, hash, ERP_ROLE_ADMIN, "", "" } };
+	signup_job job = { &system, name, base_currency, mail, display_name, hash, "" };
 	erp_storage_scope scope = user_scope(&system);
 	if ((rc = erp__tx_run(store, ERP_TX_WRITE, &scope, signup_body, &job)) != ERP_OK)
 		return rc;
-	if (out_user_id && (rc = erp_buf_set(out_user_id, job.add.user_id, strlen(job.add.user_id))) != ERP_OK)
+	if (out_user_id && (rc = erp_buf_set(out_user_id, job.user_id, strlen(job.user_id))) != ERP_OK)
 		return rc;
 	return erp_buf_set(out_tenant_id, system.tenant_id, ERP__UUID_LEN);
 }

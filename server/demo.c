@@ -236,8 +236,12 @@ int srv_demo(erp_store *store)
 	demo d = { NULL, ERP_OK, NULL };
 	erp_ctx *setup = NULL;
 	rc = erp_ctx_new(&setup, store, tenant_id.ptr, "demo", ERP_ROLE_ADMIN);
+	erp_buf invitation = ERP_BUF_INIT;
 	if (rc == ERP_OK)
-		rc = erp_user_create(&user_id, setup, email, "Demo admin", password, ERP_ROLE_ADMIN);
+		rc = erp_invitation_create(&invitation, NULL, setup, email, ERP_ROLE_ADMIN, 0);
+	if (rc == ERP_OK)
+		rc = erp_invitation_accept_password(NULL, &user_id, store, invitation.ptr, "Demo admin", password);
+	erp_buf_dispose(&invitation);
 	if (rc != ERP_OK) {
 		fail(&d, rc, "admin user");
 		goto out;

@@ -1,6 +1,8 @@
 /*
- * The members of the session's tenant (erp/user.h). liberp checks the
- * role (admin for every change) and keeps the last active admin.
+ * The members of the session's tenant (erp/user.h) and the invitations
+ * that make them (erp/invitation.h). liberp checks the role (admin for
+ * every change) and keeps the last active admin. Nobody is created or
+ * added by email: an admin invites, the invited person accepts.
  */
 #include "handlers.h"
 
@@ -12,52 +14,12 @@ static int reply_user(srv_response *res, srv_request *req, int status, const cha
 	return hx_answer(res, rc, status, &out);
 }
 
-/* 201 with the user that a create or add call (`rc`) made, or its error; disposes of `id`. */
-static int reply_new_user(srv_response *res, srv_request *req, int rc, erp_buf *id)
-{
-	if (rc == ERP_OK)
-		reply_user(res, req, 201, id->ptr);
-	else
-		srv_reply_erp(res, rc);
-	erp_buf_dispose(id);
-	return 0;
-}
-
 /* GET /api/v1/users: a JSON array of members, by email */
 int h_users_list(srv_response *res, srv_request *req)
 {
 	erp_buf out = ERP_BUF_INIT;
 	int rc = erp_user_list(&out, req->ctx);
 	return hx_answer(res, rc, 200, &out);
-}
-
-/* POST /api/v1/users {email, display_name, password, role} */
-int h_user_create(srv_response *res, srv_request *req)
-{
-	static const char *const keys[] = { "email", "display_name", "password", "role", NULL };
-	json_t *body = hx_body(res, req);
-	const char *email, *name, *password, *role_text;
-	int role;
-	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "email", 1, &email) ||
-	    hx_string(res, body, "display_name", 0, &name) || hx_string(res, body, "password", 1, &password) ||
-	    hx_string(res, body, "role", 1, &role_text) || hx_role(res, role_text, "role", &role))
-		return 0;
-	erp_buf id = ERP_BUF_INIT;
-	return reply_new_user(res, req, erp_user_create(&id, req->ctx, email, name, password, role), &id);
-}
-
-/* POST /api/v1/users/add {email, role}: an existing user joins the tenant */
-int h_user_add(srv_response *res, srv_request *req)
-{
-	static const char *const keys[] = { "email", "role", NULL };
-	json_t *body = hx_body(res, req);
-	const char *email, *role_text;
-	int role;
-	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "email", 1, &email) ||
-	    hx_string(res, body, "role", 1, &role_text) || hx_role(res, role_text, "role", &role))
-		return 0;
-	erp_buf id = ERP_BUF_INIT;
-	return reply_new_user(res, req, erp_user_add(&id, req->ctx, email, role), &id);
 }
 
 /* GET /api/v1/users/{id} */
@@ -126,4 +88,103 @@ int h_user_sessions(srv_response *res, srv_request *req)
 	erp_buf out = ERP_BUF_INIT;
 	int rc = erp_session_list(&out, req->ctx, req->params[0]);
 	return hx_answer(res, rc, 200, &out);
+}
+
+/* ---- invitations ----------------------------------------------------------------- */
+
+/* POST /api/v1/invitations {email, role, ttl_seconds?}: 201 with the invitation and its token (shown once) */
+int h_invitation_create(srv_response *res, srv_request *req)
+{
+	static const char *const keys[] = { "email", "role", "ttl_seconds", NULL };
+	json_t *body = hx_body(res, req);
+	const char *email, *role_text;
+	int role;
+	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "email", 1, &email) ||
+	    hx_string(res, body, "role", 1, &role_text) || hx_role(res, role_text, "role", &role))
+		return 0;
+	json_t *ttl = json_object_get(body, "ttl_seconds");
+	if (ttl && !json_is_integer(ttl))
+		return hx_invalid(res, "ttl_seconds", "ttl_seconds must be an integer number of seconds"), 0;
+	erp_buf token = ERP_BUF_INIT, id = ERP_BUF_INIT, out = ERP_BUF_INIT;
+	int rc = erp_invitation_create(&token, &id, req->ctx, email, role, ttl ? (int64_t)json_integer_value(ttl) : 0);
+	if (rc == ERP_OK)
+		rc = erp_invitation_get(&out, req->ctx, id.ptr);
+	json_t *inv = rc == ERP_OK ? erp__json_loads(out.ptr, 0, NULL) : NULL;
+	bool ok = inv != NULL;
+	if (ok)
+		erp__json_set(inv, "token", json_string(token.ptr), &ok);
+	if (rc != ERP_OK)
+		srv_reply_erp(res, rc);
+	else if (!ok)
+		srv_reply_problem(res, 500, "error", "out of memory", NULL);
+	else
+		srv_reply_json(res, 201, json_incref(inv));
+	json_decref(inv);
+	erp_buf_dispose(&token);
+	erp_buf_dispose(&id);
+	erp_buf_dispose(&out);
+	return 0;
+}
+
+/* GET /api/v1/invitations */
+int h_invitations_list(srv_response *res, srv_request *req)
+{
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_invitation_list(&out, req->ctx);
+	return hx_answer(res, rc, 200, &out);
+}
+
+/* GET /api/v1/invitations/{id} */
+int h_invitation_get(srv_response *res, srv_request *req)
+{
+	erp_buf out = ERP_BUF_INIT;
+	int rc = erp_invitation_get(&out, req->ctx, req->params[0]);
+	return hx_answer(res, rc, 200, &out);
+}
+
+/* POST /api/v1/invitations/{id}/revoke: 200 with the revoked invitation */
+int h_invitation_revoke(srv_response *res, srv_request *req)
+{
+	int rc = erp_invitation_revoke(req->ctx, req->params[0]);
+	if (rc != ERP_OK)
+		return srv_reply_erp(res, rc);
+	erp_buf out = ERP_BUF_INIT;
+	rc = erp_invitation_get(&out, req->ctx, req->params[0]);
+	return hx_answer(res, rc, 200, &out);
+}
+
+/* POST /api/v1/invitations/accept {token}: as the session's user; {tenant_id} */
+int h_invitation_accept(srv_response *res, srv_request *req)
+{
+	static const char *const keys[] = { "token", NULL };
+	json_t *body = hx_body(res, req);
+	const char *token;
+	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "token", 1, &token))
+		return 0;
+	erp_buf tenant = ERP_BUF_INIT;
+	int rc = erp_invitation_accept(&tenant, req->ctx, token);
+	json_t *out = rc == ERP_OK ? json_pack("{s:s}", "tenant_id", tenant.ptr) : NULL;
+	erp_buf_dispose(&tenant);
+	if (rc != ERP_OK)
+		return srv_reply_erp(res, rc);
+	return out ? srv_reply_json(res, 200, out) : srv_reply_problem(res, 500, "error", "out of memory", NULL);
+}
+
+/* POST /api/v1/auth/accept-invitation {token, password, display_name?}: {tenant_id, user_id} */
+int h_invitation_accept_password(srv_response *res, srv_request *req)
+{
+	static const char *const keys[] = { "token", "password", "display_name", NULL };
+	json_t *body = hx_body(res, req);
+	const char *token, *password, *name;
+	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "token", 1, &token) ||
+	    hx_string(res, body, "password", 1, &password) || hx_string(res, body, "display_name", 0, &name))
+		return 0;
+	erp_buf tenant = ERP_BUF_INIT, user = ERP_BUF_INIT;
+	int rc = erp_invitation_accept_password(&tenant, &user, req->srv->store, token, name, password);
+	json_t *out = rc == ERP_OK ? json_pack("{s:s, s:s}", "tenant_id", tenant.ptr, "user_id", user.ptr) : NULL;
+	erp_buf_dispose(&tenant);
+	erp_buf_dispose(&user);
+	if (rc != ERP_OK)
+		return srv_reply_erp(res, rc);
+	return out ? srv_reply_json(res, 200, out) : srv_reply_problem(res, 500, "error", "out of memory", NULL);
 }

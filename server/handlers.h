@@ -31,14 +31,19 @@ int h_tenant_get(srv_response *res, srv_request *req);
 
 /* ---- users (h_users.c) ---- */
 int h_users_list(srv_response *res, srv_request *req);
-int h_user_create(srv_response *res, srv_request *req);
-int h_user_add(srv_response *res, srv_request *req);
 int h_user_get(srv_response *res, srv_request *req);
 int h_user_update(srv_response *res, srv_request *req);
 int h_user_remove(srv_response *res, srv_request *req);
 int h_user_set_password(srv_response *res, srv_request *req);
 int h_user_revoke_sessions(srv_response *res, srv_request *req);
 int h_user_sessions(srv_response *res, srv_request *req);
+
+int h_invitation_create(srv_response *res, srv_request *req);
+int h_invitations_list(srv_response *res, srv_request *req);
+int h_invitation_get(srv_response *res, srv_request *req);
+int h_invitation_revoke(srv_response *res, srv_request *req);
+int h_invitation_accept(srv_response *res, srv_request *req);
+int h_invitation_accept_password(srv_response *res, srv_request *req);
 
 /* ---- entities (h_entities.c) ---- */
 int h_entity_types(srv_response *res, srv_request *req);

@@ -51,13 +51,6 @@ const srv_route srv_routes[] = {
 	/* ---- users (h_users.c) ---- */
 	{ "GET", "/api/v1/users", h_users_list, SRV_SESSION, "listUsers", "users",
 	  "The tenant's members, by email (a JSON array)", NULL, NULL, "200" },
-	{ "POST", "/api/v1/users", h_user_create, SRV_SESSION, "createUser", "users",
-	  "Creates a user and makes them a member (admin; role readonly|readwrite|admin)", NULL,
-	  "{\"email\":\"bob@acme.example\",\"display_name\":\"Bob\",\"password\":\"correct horse battery\","
-	  "\"role\":\"readwrite\"}", "201" },
-	{ "POST", "/api/v1/users/add", h_user_add, SRV_SESSION, "addUser", "users",
-	  "Makes an existing user (by email) a member (admin)", NULL,
-	  "{\"email\":\"carol@example.com\",\"role\":\"readonly\"}", "201" },
 	{ "GET", "/api/v1/users/{id}", h_user_get, SRV_SESSION, "getUser", "users",
 	  "One member", NULL, NULL, "200" },
 	{ "PATCH", "/api/v1/users/{id}", h_user_update, SRV_SESSION, "updateUser", "users",
@@ -77,6 +70,26 @@ const srv_route srv_routes[] = {
 	/* ---- audit (h_audit.c) ---- */
 	{ "GET", "/api/v1/audit", h_audit_list, SRV_SESSION, "listAudit", "users",
 	  "The tenant's audit log, newest first (admin; limit 1-1000, default 100)", "limit", NULL, "200" },
+
+	/* invitations: membership by consent (h_users.c) */
+	{ "POST", "/api/v1/invitations", h_invitation_create, SRV_SESSION, "createInvitation", "users",
+	  "Invites an email with a role (admin): the invitation and its token, shown this once, to deliver out of "
+	  "band; the same answer whether or not the address has an account", NULL,
+	  "{\"email\":\"bob@acme.example\",\"role\":\"readwrite\",\"ttl_seconds\":604800}", "201" },
+	{ "GET", "/api/v1/invitations", h_invitations_list, SRV_SESSION, "listInvitations", "users",
+	  "The tenant's invitations, newest first (admin)", NULL, NULL, "200" },
+	{ "POST", "/api/v1/invitations/accept", h_invitation_accept, SRV_SESSION, "acceptInvitation", "users",
+	  "Accepts an invitation as the session's user (the invited email): {tenant_id}", NULL,
+	  "{\"token\":\"<invitation token>\"}", "200" },
+	{ "GET", "/api/v1/invitations/{id}", h_invitation_get, SRV_SESSION, "getInvitation", "users",
+	  "One invitation (admin)", NULL, NULL, "200" },
+	{ "POST", "/api/v1/invitations/{id}/revoke", h_invitation_revoke, SRV_SESSION, "revokeInvitation", "users",
+	  "Revokes a pending invitation (admin)", NULL, NULL, "200" },
+	{ "POST", "/api/v1/auth/accept-invitation", h_invitation_accept_password, SRV_PUBLIC, "acceptInvitationPassword",
+	  "auth", "Accepts an invitation with a password: creates the account when the email has none, else "
+	  "checks its password: {tenant_id, user_id}", NULL,
+	  "{\"token\":\"<invitation token>\",\"password\":\"correct horse battery\",\"display_name\":\"Bob\"}",
+	  "200" },
 
 	/* ---- entities (h_entities.c) ---- */
 	{ "GET", "/api/v1/entity-types", h_entity_types, SRV_SESSION, "listEntityTypes", "entities",

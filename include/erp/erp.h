@@ -27,6 +27,7 @@
 #include "entity.h"
 #include "ledger.h"
 #include "user.h"
+#include "invitation.h"
 #include "session.h"
 #include "stock.h"
 

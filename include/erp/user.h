@@ -14,9 +14,15 @@
  * of theirs there stops working at once) without being removed. The
  * tenant's last active admin cannot be demoted, disabled or removed
  * (ERP_EPERM), so that a tenant is never left without one; the very first
- * admin is made by a program that holds an admin context from
- * erp_ctx_new() (e.g. for the user "system"), or together with the tenant
- * by erp_tenant_create_with_admin().
+ * admin is made together with the tenant by erp_tenant_create_with_admin().
+ *
+ * Members join by consent only: an admin invites an email
+ * (erp/invitation.h) and the person accepts, creating their account then
+ * if they have none. Nothing here finds or adds a user by email, so a
+ * tenant never learns whether an address has an account elsewhere in the
+ * store. A user outside the context's tenant is ERP_ENOTFOUND to every
+ * call here that takes a user id (and to erp_session_revoke_user() and
+ * erp_session_list()), whether or not they exist.
  *
  * Users are shown as JSON:
  * `{"id":"...","email":"a@b.example","display_name":"Ann","role":"admin",
@@ -43,25 +49,6 @@ ERP_BEGIN_DECL
 #define ERP_PASSWORD_MAX 1024
 
 /**
- * Creates a user and makes them a member of the context's tenant.
- *
- * @param out_id       receives the new user's id (UUIDv7 text); may be NULL.
- * @param ctx          an admin context.
- * @param email        the login name: an email address (local@domain, up to
- *                     254 bytes, no spaces); stored lower-cased.
- * @param display_name UTF-8, 0 to 200 characters; NULL means "".
- * @param password     UTF-8, ERP_PASSWORD_MIN to ERP_PASSWORD_MAX bytes.
- * @param role         an erp_role.
- * @return ERP_OK; ERP_EPERM for a non-admin context; ERP_EINVALID (field
- *         "email", "display_name", "password" or "role"); ERP_EEXISTS
- *         (field "email") when a user has that email already (add them
- *         with erp_user_add()); ERP_EBACKEND, ERP_ERETRY, ERP_ERROR.
- *         Nothing is written on failure.
- */
-ERP_EXTERN int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email,
-                               const char *display_name, const char *password, int role);
-
-/**
  * Creates a tenant and a new user who is its first admin, in one
  * transaction: both are made or neither (self-service sign-up).
  *
@@ -70,9 +57,12 @@ ERP_EXTERN int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email,
  * @param store         the store.
  * @param name          the tenant's name, as for erp_tenant_create().
  * @param base_currency the tenant's base currency, as for erp_tenant_create().
- * @param email         the admin's email, as for erp_user_create().
- * @param display_name  the admin's display name; NULL means "".
- * @param password      the admin's password.
+ * @param email         the admin's email: an email address (local@domain, up
+ *                      to 254 bytes, no spaces); stored lower-cased.
+ * @param display_name  the admin's display name (UTF-8, 0 to 200
+ *                      characters); NULL means "".
+ * @param password      the admin's password (UTF-8, ERP_PASSWORD_MIN to
+ *                      ERP_PASSWORD_MAX bytes).
  * @return ERP_OK; ERP_EINVALID (field "name", "base_currency", "email",
  *         "display_name" or "password"); ERP_EEXISTS (field "name" when a
  *         tenant has that name, "email" when a user has that email);
@@ -83,19 +73,6 @@ ERP_EXTERN int erp_user_create(erp_buf *out_id, erp_ctx *ctx, const char *email,
 ERP_EXTERN int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
                                             const char *name, const char *base_currency, const char *email,
                                             const char *display_name, const char *password);
-
-/**
- * Makes an existing user (found by email) a member of the context's tenant.
- *
- * @param out_id receives the user's id; may be NULL.
- * @param ctx    an admin context.
- * @param email  the user's email.
- * @param role   an erp_role.
- * @return ERP_OK; ERP_EPERM; ERP_EINVALID (field "email" or "role");
- *         ERP_ENOTFOUND (field "email") when no user has that email;
- *         ERP_EEXISTS when they are a member already; ERP_EBACKEND.
- */
-ERP_EXTERN int erp_user_add(erp_buf *out_id, erp_ctx *ctx, const char *email, int role);
 
 /**
  * Changes a member's role. Their sessions in this tenant act with the new

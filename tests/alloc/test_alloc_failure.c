@@ -89,11 +89,11 @@ static int call_tenant_create_with_admin(erp_buf *out, unsigned long n)
 	return erp_tenant_create_with_admin(out, NULL, g.store, name, "USD", email, "Ann", password);
 }
 
-static int call_user_create(erp_buf *out, unsigned long n)
+static int call_invitation_create(erp_buf *out, unsigned long n)
 {
 	char email[120];
 	snprintf(email, sizeof email, "user-%s-%lu@example.com", g.unique, n);
-	return erp_user_create(out, g.w.b.admin, email, "Bob", password, ERP_ROLE_READWRITE);
+	return erp_invitation_create(out, NULL, g.w.b.admin, email, ERP_ROLE_READWRITE, 0);
 }
 
 static int call_session_login(erp_buf *out, unsigned long n)
@@ -509,7 +509,7 @@ static const sweep_scenario scenarios[] = {
 	/* then the writes */
 	{ "tenant_create",           1, 0, 0, NULL,                        call_tenant_create,            NULL, 0 },
 	{ "tenant_create_with_admin",1, 0, 0, NULL,                        call_tenant_create_with_admin, NULL, 0 },
-	{ "user_create",             1, 0, 0, NULL,                        call_user_create,              NULL, 0 },
+	{ "invitation_create",       1, 0, 0, NULL,                        call_invitation_create,        NULL, 0 },
 	{ "session_login",           1, 0, 0, NULL,                        call_session_login,            NULL, 0 },
 	{ "entity_create",           1, 0, 0, NULL,                        call_entity_create,            NULL, 0 },
 	{ "entity_update",           1, 0, 0, prepare_entity_update,       call_entity_update,            effect_entity_update, 0 },
@@ -541,7 +541,10 @@ static int world_setup(void **state)
 	lt_account(g.revenue, &g.w.b, "4000", NULL, true);
 	lt_partner(g.partner, &g.w.b, "Partner to read");
 	snprintf(g.user_email, sizeof g.user_email, "login-%s@example.com", g.unique);
-	assert_erp_ok(erp_user_create(&o, g.w.b.admin, g.user_email, "Lee", password, ERP_ROLE_READWRITE));
+	assert_erp_ok(erp_invitation_create(&o, NULL, g.w.b.admin, g.user_email, ERP_ROLE_READWRITE, 0));
+	char invitation[ERP_INVITATION_TOKEN_LEN + 1];
+	snprintf(invitation, sizeof invitation, "%s", o.ptr);
+	assert_erp_ok(erp_invitation_accept_password(NULL, &o, g.store, invitation, "Lee", password));
 	memcpy(g.user_id, o.ptr, 37);
 	assert_erp_ok(erp_session_login(&o, &ctx, g.store, g.user_email, password, g.w.b.tenant, "alloc-test"));
 	snprintf(g.token, sizeof g.token, "%s", o.ptr);

@@ -40,6 +40,7 @@ int erp_conformance_ledger_tamper(void);
 int erp_conformance_role_matrix(void);
 int erp_conformance_session(void);
 int erp_conformance_user(void);
+int erp_conformance_invitation(void);
 int erp_conformance_stock_avco(void);
 int erp_conformance_stock_fifo(void);
 int erp_conformance_stock_moves(void);

@@ -70,6 +70,7 @@ static const group groups[] = {
 	{ "role_matrix", erp_conformance_role_matrix },
 	{ "session", erp_conformance_session },
 	{ "user", erp_conformance_user },
+	{ "invitation", erp_conformance_invitation },
 	{ "stock_avco", erp_conformance_stock_avco },
 	{ "stock_fifo", erp_conformance_stock_fifo },
 	{ "stock_moves", erp_conformance_stock_moves },

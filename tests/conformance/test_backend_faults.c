@@ -187,7 +187,9 @@ static void test_faults__sqlite_disk_full_refuses_whole_writes_then_recovers(voi
 	erp_test_unique(u);
 	snprintf(email, sizeof email, "full.%s@example.com", u);
 	erp_buf id = ERP_BUF_INIT, token = ERP_BUF_INIT, v = ERP_BUF_INIT;
-	assert_erp_ok(erp_user_create(&id, ctx, email, "Full Disk", FAULTS_PASSWORD, ERP_ROLE_ADMIN));
+	assert_erp_ok(erp_invitation_create(&token, NULL, ctx, email, ERP_ROLE_ADMIN, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, &id, s, token.ptr, "Full Disk", FAULTS_PASSWORD));
+	erp_buf_dispose(&token);
 	assert_erp_ok(erp_session_login(&token, NULL, s, email, FAULTS_PASSWORD, tenant, NULL));
 	assert_erp_ok(erp_setting_set(ctx, "before", "full"));
 	int64_t settings_before = erp_test_count(s, tenant, "{system.settings}");

@@ -111,7 +111,10 @@ static void test_errors__elimit_from_failed_logins(void **state)
 	erp_test_unique(u);
 	snprintf(email, sizeof email, "%s@errors.example", u);
 	erp_ctx *admin = erp_test_ctx(s, tenant, ERP_ROLE_ADMIN);
-	assert_erp_ok(erp_user_create(NULL, admin, email, "Limited", "right password", ERP_ROLE_READONLY));
+	erp_buf invitation = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&invitation, NULL, admin, email, ERP_ROLE_READONLY, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, NULL, s, invitation.ptr, "Limited", "right password"));
+	erp_buf_dispose(&invitation);
 	erp_buf token = ERP_BUF_INIT;
 	for (int i = 0; i < 2; i++) {
 		assert_erp_error(erp_session_login(&token, NULL, s, email, "wrong password", tenant, NULL), ERP_EAUTH, NULL);

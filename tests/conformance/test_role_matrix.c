@@ -53,7 +53,7 @@ typedef struct {
 	/* users: the actor (a member with the role under test) and a readwrite member aimed at */
 	char actor_id[37], actor_email[96], actor_token[ERP_SESSION_TOKEN_LEN + 1];
 	char target_id[37], target_email[96], target_token[ERP_SESSION_TOKEN_LEN + 1];
-	char outsider_email[96]; /* a user of the store who is no member of the tenant */
+	char invitation_id[37];  /* a pending invitation of the tenant */
 	/* what the call returned */
 	erp_buf out;
 	int64_t count;
@@ -75,8 +75,10 @@ static void create_into(char out[37], int64_t *version, erp_ctx *ctx, const char
 
 static void make_user(char id_out[37], rm_fix *f, const char *email, const char *password, int role)
 {
-	erp_buf id = ERP_BUF_INIT;
-	assert_erp_ok(erp_user_create(&id, f->setup, email, "Matrix user", password, role));
+	erp_buf id = ERP_BUF_INIT, token = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&token, NULL, f->setup, email, role, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, &id, f->store, token.ptr, "Matrix user", password));
+	erp_buf_dispose(&token);
 	assert_int_equal(id.size, 36);
 	memcpy(id_out, id.ptr, 37);
 	erp_buf_dispose(&id);
@@ -185,7 +187,7 @@ static void rm_fix_free(rm_fix *f)
 	X(entity_rows) X(entity_versions) X(audit) X(entries) X(entry_lines) X(balances) X(ledger_seq)   \
 	X(ledger_version) X(lock_dates) X(settings) X(settings_version) X(members) X(members_version)     \
 	X(members_disabled) X(members_roles) X(users) X(users_version) X(sessions) X(stock_moves) X(stock_on_hand) \
-	X(stock_layers) X(reservations) X(reservations_version)
+	X(stock_layers) X(reservations) X(reservations_version) X(invitations) X(invitations_version)
 
 typedef struct {
 #define RM_FIELD(name) int64_t name;
@@ -247,10 +249,14 @@ static rm_state rm_state_of(rm_fix *f)
 	         "FROM {auth.memberships} WHERE tenant_id = '%s') AS bigint), "
 	         "(SELECT count(*) FROM {auth.users}), "
 	         "CAST((SELECT coalesce(sum(version), 0) FROM {auth.users}) AS bigint), "
-	         "(SELECT count(*) FROM {auth.sessions} WHERE tenant_id = '%s')",
-	         t, t, t, t, t);
-	int64_t w[7];
-	erp_test_scalars(w, 7, f->store, NULL, sql);
+	         "(SELECT count(*) FROM {auth.sessions} WHERE tenant_id = '%s'), "
+	         "(SELECT count(*) FROM {auth.invitations} WHERE tenant_id = '%s'), "
+	         "CAST((SELECT coalesce(sum(version), 0) FROM {auth.invitations} WHERE tenant_id = '%s') AS bigint)",
+	         t, t, t, t, t, t, t);
+	int64_t w[9];
+	erp_test_scalars(w, 9, f->store, NULL, sql);
+	s.invitations = w[7];
+	s.invitations_version = w[8];
 	s.members = w[0];
 	s.members_version = w[1];
 	s.members_disabled = w[2];
@@ -609,52 +615,66 @@ static void session_ended(rm_fix *f, const char *token)
 	erp_ctx_free(c);
 }
 
-static int user_create(rm_fix *f)
+static int invitation_create(rm_fix *f)
 {
 	char email[96];
 	snprintf(email, sizeof email, "new-%s@matrix.example", f->u);
-	return erp_user_create(&f->out, f->actor, email, "New user", "new user password", ERP_ROLE_READWRITE);
+	erp_buf token = ERP_BUF_INIT;
+	int rc = erp_invitation_create(&token, &f->out, f->actor, email, ERP_ROLE_READWRITE, 0);
+	assert_int_equal(token.size, rc == ERP_OK ? ERP_INVITATION_TOKEN_LEN : 0);
+	erp_buf_dispose(&token);
+	return rc;
 }
 
-static int user_create_garbage(rm_fix *f)
+static int invitation_create_garbage(rm_fix *f)
 {
-	return erp_user_create(&f->out, f->actor, "not an email", NULL, "x", 99);
+	erp_buf token = ERP_BUF_INIT;
+	int rc = erp_invitation_create(&token, &f->out, f->actor, "not an email", 99, -5);
+	erp_buf_dispose(&token);
+	return rc;
 }
 
-static void user_created(rm_fix *f, const rm_state *before)
-{
-	rm_state now = rm_state_of(f);
-	assert_int_equal(now.users, before->users + 1);
-	assert_int_equal(now.members, before->members + 1);
-	assert_int_equal(now.audit, before->audit + 1);
-	assert_int_equal(f->out.size, 36);
-}
-
-static void outsider_prepare(rm_fix *f)
-{
-	char id[37];
-	snprintf(f->outsider_email, sizeof f->outsider_email, "outsider-%s@matrix.example", f->u);
-	make_user(id, f, f->outsider_email, "outsider password", ERP_ROLE_READONLY);
-	assert_erp_ok(erp_user_remove(f->setup, id));
-}
-
-static int user_add(rm_fix *f)
-{
-	return erp_user_add(&f->out, f->actor, f->outsider_email, ERP_ROLE_READONLY);
-}
-
-static int user_add_garbage(rm_fix *f)
-{
-	return erp_user_add(&f->out, f->actor, "no at sign", ERP_ROLE_READONLY);
-}
-
-static void user_added(rm_fix *f, const rm_state *before)
+static void invitation_created(rm_fix *f, const rm_state *before)
 {
 	rm_state now = rm_state_of(f);
 	assert_int_equal(now.users, before->users);
-	assert_int_equal(now.members, before->members + 1);
+	assert_int_equal(now.members, before->members);
+	assert_int_equal(now.invitations, before->invitations + 1);
 	assert_int_equal(now.audit, before->audit + 1);
 	assert_int_equal(f->out.size, 36);
+}
+
+static void invitation_prepare(rm_fix *f)
+{
+	char email[96];
+	snprintf(email, sizeof email, "invited-%s@matrix.example", f->u);
+	erp_buf token = ERP_BUF_INIT, id = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&token, &id, f->setup, email, ERP_ROLE_READONLY, 0));
+	snprintf(f->invitation_id, sizeof f->invitation_id, "%s", id.ptr);
+	erp_buf_dispose(&token);
+	erp_buf_dispose(&id);
+}
+
+static int invitation_revoke(rm_fix *f)
+{
+	return erp_invitation_revoke(f->actor, f->invitation_id);
+}
+
+static int invitation_revoke_garbage(rm_fix *f)
+{
+	return erp_invitation_revoke(f->actor, "not-an-invitation");
+}
+
+static void invitation_revoked(rm_fix *f, const rm_state *before)
+{
+	rm_state now = rm_state_of(f);
+	assert_int_equal(now.invitations, before->invitations);
+	assert_int_equal(now.invitations_version, before->invitations_version + 1);
+	assert_int_equal(now.audit, before->audit + 1);
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_get(&out, f->setup, f->invitation_id));
+	assert_non_null(strstr(out.ptr, "\"status\":\"revoked\""));
+	erp_buf_dispose(&out);
 }
 
 static int user_set_role(rm_fix *f)
@@ -930,8 +950,8 @@ static const rm_row rows[] = {
 	{ "erp_ledger_set_lock_date(NULL)",                ADMIN, lock_date_prepare, lock_date_remove,     lock_date_garbage,           lock_date_is_removed },
 	{ "erp_setting_set(value)",                        ADMIN, NULL,              setting_set,          setting_set_garbage,         setting_is_set },
 	{ "erp_setting_set(NULL)",                         ADMIN, setting_prepare,   setting_delete,       setting_delete_garbage,      setting_is_deleted },
-	{ "erp_user_create",                               ADMIN, NULL,              user_create,          user_create_garbage,         user_created },
-	{ "erp_user_add",                                  ADMIN, outsider_prepare,  user_add,             user_add_garbage,            user_added },
+	{ "erp_invitation_create",                         ADMIN, NULL,              invitation_create,    invitation_create_garbage,   invitation_created },
+	{ "erp_invitation_revoke",                         ADMIN, invitation_prepare, invitation_revoke,   invitation_revoke_garbage,   invitation_revoked },
 	{ "erp_user_set_role",                             ADMIN, NULL,              user_set_role,        user_set_role_garbage,       user_role_changed },
 	{ "erp_user_set_disabled",                         ADMIN, NULL,              user_disable,         user_disable_garbage,        user_disabled },
 	{ "erp_user_remove",                               ADMIN, NULL,              user_remove,          user_remove_garbage,         user_removed },

@@ -39,7 +39,10 @@ static void make_user(erp_store *store, char tenant[37], char email[96], char us
 	snprintf(email, 96, "User.%s@Example.com", u);
 	erp_ctx *sys = erp_test_ctx(store, tenant, ERP_ROLE_ADMIN);
 	erp_buf id = ERP_BUF_INIT;
-	assert_erp_ok(erp_user_create(&id, sys, email, "Test User", PASSWORD, role));
+	erp_buf invitation = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&invitation, NULL, sys, email, role, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, &id, store, invitation.ptr, "Test User", PASSWORD));
+	erp_buf_dispose(&invitation);
 	snprintf(user_id, 37, "%s", id.ptr);
 	erp_buf_dispose(&id);
 	erp_ctx_free(sys);
@@ -458,7 +461,10 @@ static void test_session__revoke_ends_one_tenant_only(void **state)
 	make_user(f->store, t1, email, uid, ERP_ROLE_READWRITE);
 	erp_test_tenant(t2, f->store);
 	erp_ctx *sys2 = erp_test_ctx(f->store, t2, ERP_ROLE_ADMIN);
-	assert_erp_ok(erp_user_add(NULL, sys2, email, ERP_ROLE_READONLY));
+	erp_buf invitation = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&invitation, NULL, sys2, email, ERP_ROLE_READONLY, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, NULL, f->store, invitation.ptr, NULL, PASSWORD));
+	erp_buf_dispose(&invitation);
 	login(a, f->store, email, t1);
 	login(b, f->store, email, t2);
 	erp_ctx *ctx = NULL;

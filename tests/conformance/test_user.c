@@ -1,10 +1,10 @@
 /*
- * Users and memberships (erp/user.h): creating, adding, roles, disabling,
+ * Users and memberships (erp/user.h): joining by invitation, roles, disabling,
  * removing, passwords; every bad input refused naming its field with
  * nothing written; isolation between tenants; the last admin kept; the
  * audit trail; password hashes never shown.
  */
-#include "conformance.h"
+#include "auth_support.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,46 +12,28 @@
 
 #define PASSWORD "correct horse battery"
 
-/* Users, memberships, their versions, sessions and audit rows: what a refused call must not change. */
-typedef struct {
-	int64_t users, members, versions, sessions, audit;
-} user_state;
 
-static user_state user_state_of(erp_store *store)
+/* A new user, member of the admin's tenant: invited, and accepting with a password. */
+static void create(char id[37], erp_store *store, erp_ctx *admin, const char *email, int role)
 {
-	int64_t v[5];
-	erp_test_scalars(v, 5, store, NULL,
-	                 "SELECT (SELECT count(*) FROM {auth.users}), (SELECT count(*) FROM {auth.memberships}), "
-	                 "(SELECT coalesce(sum(version), 0) FROM {auth.memberships}) + "
-	                 "(SELECT coalesce(sum(version), 0) FROM {auth.users}), (SELECT count(*) FROM {auth.sessions}), "
-	                 "(SELECT count(*) FROM {system.audit_log})");
-	user_state s = { v[0], v[1], v[2], v[3], v[4] };
-	return s;
-}
-
-static void assert_unchanged(erp_store *store, user_state before)
-{
-	user_state now = user_state_of(store);
-	assert_int_equal(now.users, before.users);
-	assert_int_equal(now.members, before.members);
-	assert_int_equal(now.versions, before.versions);
-	assert_int_equal(now.sessions, before.sessions);
-	assert_int_equal(now.audit, before.audit);
-}
-
-static void unique_email(char out[96], const char *who)
-{
-	char u[16];
-	erp_test_unique(u);
-	snprintf(out, 96, "%s.%s@example.com", who, u);
-}
-
-static void create(char id[37], erp_ctx *admin, const char *email, int role)
-{
-	erp_buf out = ERP_BUF_INIT;
-	assert_erp_ok(erp_user_create(&out, admin, email, "Some One", PASSWORD, role));
+	erp_buf out = ERP_BUF_INIT, token = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&token, NULL, admin, email, role, 0));
+	assert_erp_ok(erp_invitation_accept_password(NULL, &out, store, token.ptr, "Some One", PASSWORD));
 	snprintf(id, 37, "%s", out.ptr);
 	erp_buf_dispose(&out);
+	erp_buf_dispose(&token);
+}
+
+/* An existing user joins the admin's tenant: invited, and accepting as themself. */
+static void join(erp_store *store, erp_ctx *admin, const char *user_id, const char *email, int role)
+{
+	erp_buf token = ERP_BUF_INIT;
+	assert_erp_ok(erp_invitation_create(&token, NULL, admin, email, role, 0));
+	erp_ctx *me = NULL;
+	assert_erp_ok(erp_ctx_new(&me, store, erp_ctx_tenant(admin), user_id, ERP_ROLE_READONLY));
+	assert_erp_ok(erp_invitation_accept(NULL, me, token.ptr));
+	erp_ctx_free(me);
+	erp_buf_dispose(&token);
 }
 
 static json_t *get(erp_ctx *ctx, const char *id)
@@ -78,8 +60,8 @@ static void test_user__create_get_list(void **state)
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "Ann.Upper");
-	create(id, admin, email, ERP_ROLE_READWRITE);
+	erp_test_unique_email(email, "Ann.Upper");
+	create(id, f->store, admin, email, ERP_ROLE_READWRITE);
 	json_t *u = get(admin, id);
 	char lower[96];
 	for (size_t i = 0; i <= strlen(email); i++)
@@ -95,8 +77,8 @@ static void test_user__create_get_list(void **state)
 	erp_ctx *ro = erp_test_ctx(f->store, tenant, ERP_ROLE_READONLY);
 	erp_buf out = ERP_BUF_INIT;
 	char second[37], email2[96];
-	unique_email(email2, "bob");
-	create(second, admin, email2, ERP_ROLE_ADMIN);
+	erp_test_unique_email(email2, "bob");
+	create(second, f->store, admin, email2, ERP_ROLE_ADMIN);
 	assert_erp_ok(erp_user_list(&out, ro));
 	assert_null(strstr(out.ptr, "argon2"));
 	json_t *l = erp_test_json(out.ptr);
@@ -124,8 +106,8 @@ static void test_user__bad_input_names_the_field_and_writes_nothing(void **state
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "taken");
-	create(id, admin, email, ERP_ROLE_READONLY);
+	erp_test_unique_email(email, "taken");
+	create(id, f->store, admin, email, ERP_ROLE_READONLY);
 	char upper[96];
 	for (size_t i = 0; i <= strlen(email); i++)
 		upper[i] = (char)((email[i] >= 'a' && email[i] <= 'z') ? email[i] - 32 : email[i]);
@@ -135,7 +117,7 @@ static void test_user__bad_input_names_the_field_and_writes_nothing(void **state
 	memset(long_password, 'p', sizeof long_password - 1);
 	long_password[sizeof long_password - 1] = '\0';
 
-	user_state before = user_state_of(f->store);
+	erp_test_auth_rows before = erp_test_auth_rows_of(f->store);
 	erp_buf out = ERP_BUF_INIT;
 	struct {
 		const char *email, *name, *password;
@@ -147,33 +129,43 @@ static void test_user__bad_input_names_the_field_and_writes_nothing(void **state
 		{ "two@@example.com", "x", PASSWORD, 1, ERP_EINVALID, "email" },
 		{ "@example.com", "x", PASSWORD, 1, ERP_EINVALID, "email" },
 		{ "a b@example.com", "x", PASSWORD, 1, ERP_EINVALID, "email" },
-		{ "ok@example.com", long_name, PASSWORD, 1, ERP_EINVALID, "display_name" },
-		{ "ok@example.com", "tab\there", PASSWORD, 1, ERP_EINVALID, "display_name" },
-		{ "ok@example.com", "x", "short", 1, ERP_EINVALID, "password" },
-		{ "ok@example.com", "x", long_password, 1, ERP_EINVALID, "password" },
-		{ "ok@example.com", "x", NULL, 1, ERP_EINVALID, "password" },
-		{ "ok@example.com", "x", "bad\001password", 1, ERP_EINVALID, "password" },
 		{ "ok@example.com", "x", PASSWORD, 0, ERP_EINVALID, "role" },
 		{ "ok@example.com", "x", PASSWORD, 4, ERP_EINVALID, "role" },
-		{ email, "x", PASSWORD, 1, ERP_EEXISTS, "email" },
+		{ email, "x", PASSWORD, 1, ERP_EEXISTS, "email" }, /* a member of this tenant already */
 		{ upper, "x", PASSWORD, 1, ERP_EEXISTS, "email" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		assert_erp_error(erp_user_create(&out, admin, cases[i].email, cases[i].name, cases[i].password, cases[i].role),
-		                 cases[i].code, cases[i].field);
+		assert_erp_error(erp_invitation_create(&out, NULL, admin, cases[i].email, cases[i].role, 0), cases[i].code,
+		                 cases[i].field);
 		assert_int_equal(out.size, 0);
 	}
-	assert_erp_error(erp_user_add(&out, admin, "nobody@example.com", 1), ERP_ENOTFOUND, "email");
-	assert_erp_error(erp_user_add(&out, admin, email, 1), ERP_EEXISTS, "email");
-	assert_erp_error(erp_user_add(&out, admin, "bad", 1), ERP_EINVALID, "email");
-	assert_erp_error(erp_user_add(&out, admin, email, 7), ERP_EINVALID, "role");
+	assert_erp_error(erp_invitation_create(&out, NULL, admin, "ok@example.com", 1, -1), ERP_EINVALID, "ttl_seconds");
+	assert_erp_error(erp_invitation_create(&out, NULL, admin, "ok@example.com", 1, ERP_INVITATION_TTL_MAX + 1),
+	                 ERP_EINVALID, "ttl_seconds");
+	assert_erp_error(erp_invitation_create(NULL, NULL, admin, "ok@example.com", 1, 0), ERP_EINVALID, "out_token");
+	/* a new user's display name and password are checked on acceptance, before the token is spent */
+	erp_buf token = ERP_BUF_INIT;
+	char fresh[96];
+	erp_test_unique_email(fresh, "fresh");
+	assert_erp_ok(erp_invitation_create(&token, NULL, admin, fresh, 1, 0));
+	before = erp_test_auth_rows_of(f->store);
+	const char *bad[][3] = { { long_name, PASSWORD, "display_name" }, { "tab\there", PASSWORD, "display_name" },
+		                 { "x", "short", "password" },            { "x", long_password, "password" },
+		                 { "x", NULL, "password" },               { "x", "bad\001password", "password" } };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_erp_error(erp_invitation_accept_password(NULL, &out, f->store, token.ptr, bad[i][0], bad[i][1]),
+		                 ERP_EINVALID, bad[i][2]);
+	assert_int_equal(out.size, 0);
+	assert_erp_ok(erp_invitation_accept_password(NULL, NULL, f->store, token.ptr, "x", PASSWORD)); /* still pending */
+	erp_buf_dispose(&token);
+	before = erp_test_auth_rows_of(f->store);
 	assert_erp_error(erp_user_set_role(admin, "nope", 1), ERP_EINVALID, "user_id");
 	assert_erp_error(erp_user_set_role(admin, id, 9), ERP_EINVALID, "role");
 	assert_erp_error(erp_user_set_role(admin, "01890000-0000-7000-8000-000000000000", 1), ERP_ENOTFOUND, "user_id");
 	assert_erp_error(erp_user_set_disabled(admin, NULL, 1), ERP_EINVALID, "user_id");
 	assert_erp_error(erp_user_remove(admin, "01890000-0000-7000-8000-000000000000"), ERP_ENOTFOUND, "user_id");
 	assert_erp_error(erp_user_set_password(admin, id, "short"), ERP_EINVALID, "password");
-	assert_unchanged(f->store, before);
+	erp_test_assert_auth_unchanged(f->store, before);
 	erp_ctx_free(admin);
 }
 
@@ -185,9 +177,9 @@ static void test_user__tenants_do_not_see_each_others_members(void **state)
 	erp_test_tenant(tb, f->store);
 	erp_ctx *a = erp_test_ctx(f->store, ta, ERP_ROLE_ADMIN);
 	erp_ctx *b = erp_test_ctx(f->store, tb, ERP_ROLE_ADMIN);
-	unique_email(email, "only.a");
-	create(id, a, email, ERP_ROLE_READWRITE);
-	user_state before = user_state_of(f->store);
+	erp_test_unique_email(email, "only.a");
+	create(id, f->store, a, email, ERP_ROLE_READWRITE);
+	erp_test_auth_rows before = erp_test_auth_rows_of(f->store);
 	erp_buf out = ERP_BUF_INIT;
 	assert_erp_error(erp_user_get(&out, b, id), ERP_ENOTFOUND, "user_id");
 	assert_erp_error(erp_user_set_role(b, id, ERP_ROLE_ADMIN), ERP_ENOTFOUND, "user_id");
@@ -197,20 +189,18 @@ static void test_user__tenants_do_not_see_each_others_members(void **state)
 	assert_erp_ok(erp_user_list(&out, b));
 	assert_string_equal(out.ptr, "[]");
 	erp_buf_dispose(&out);
-	assert_unchanged(f->store, before);
-	/* b may add the existing user by email; then each tenant has its own role */
-	assert_erp_ok(erp_user_add(&out, b, email, ERP_ROLE_READONLY));
-	assert_string_equal(out.ptr, id);
-	erp_buf_dispose(&out);
+	erp_test_assert_auth_unchanged(f->store, before);
+	/* b may invite the user's email; once they accept, each tenant has its own role */
+	join(f->store, b, id, email, ERP_ROLE_READONLY);
 	json_t *ua = get(a, id), *ub = get(b, id);
 	assert_string_equal(json_string_value(json_object_get(ua, "role")), "readwrite");
 	assert_string_equal(json_string_value(json_object_get(ub, "role")), "readonly");
 	json_decref(ua);
 	json_decref(ub);
 	/* and now b may not reset the password of a user a shares */
-	before = user_state_of(f->store);
+	before = erp_test_auth_rows_of(f->store);
 	assert_erp_error(erp_user_set_password(b, id, "taken over password"), ERP_EPERM, "user_id");
-	assert_unchanged(f->store, before);
+	erp_test_assert_auth_unchanged(f->store, before);
 	assert_erp_ok(login_rc(f->store, email, PASSWORD, ta));
 	erp_ctx_free(a);
 	erp_ctx_free(b);
@@ -222,8 +212,8 @@ static void test_user__role_disable_remove(void **state)
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "changes");
-	create(id, admin, email, ERP_ROLE_READONLY);
+	erp_test_unique_email(email, "changes");
+	create(id, f->store, admin, email, ERP_ROLE_READONLY);
 
 	assert_erp_ok(erp_user_set_role(admin, id, ERP_ROLE_READWRITE));
 	erp_buf t = ERP_BUF_INIT;
@@ -262,8 +252,8 @@ static void test_user__role_disable_remove(void **state)
 	         "AND before IS NOT NULL",
 	         id);
 	assert_int_equal(erp_test_scalar(f->store, tenant, sql), 4);
-	/* and can come back */
-	assert_erp_ok(erp_user_add(NULL, admin, email, ERP_ROLE_READONLY));
+	/* and can come back, invited again */
+	join(f->store, admin, id, email, ERP_ROLE_READONLY);
 	assert_erp_ok(login_rc(f->store, email, PASSWORD, tenant));
 	erp_ctx_free(admin);
 }
@@ -274,16 +264,16 @@ static void test_user__the_last_active_admin_stays(void **state)
 	char tenant[37], e1[96], e2[96], a1[37], a2[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *sys = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(e1, "admin1");
-	unique_email(e2, "admin2");
-	create(a1, sys, e1, ERP_ROLE_ADMIN);
-	user_state before = user_state_of(f->store);
+	erp_test_unique_email(e1, "admin1");
+	erp_test_unique_email(e2, "admin2");
+	create(a1, f->store, sys, e1, ERP_ROLE_ADMIN);
+	erp_test_auth_rows before = erp_test_auth_rows_of(f->store);
 	assert_erp_error(erp_user_set_role(sys, a1, ERP_ROLE_READWRITE), ERP_EPERM, "user_id");
 	assert_erp_error(erp_user_set_disabled(sys, a1, 1), ERP_EPERM, "user_id");
 	assert_erp_error(erp_user_remove(sys, a1), ERP_EPERM, "user_id");
-	assert_unchanged(f->store, before);
+	erp_test_assert_auth_unchanged(f->store, before);
 	/* with a second admin, the first may go */
-	create(a2, sys, e2, ERP_ROLE_ADMIN);
+	create(a2, f->store, sys, e2, ERP_ROLE_ADMIN);
 	assert_erp_ok(erp_user_set_disabled(sys, a2, 1));
 	assert_erp_error(erp_user_set_role(sys, a1, ERP_ROLE_READONLY), ERP_EPERM, "user_id"); /* a2 is disabled */
 	assert_erp_ok(erp_user_set_disabled(sys, a2, 0));
@@ -300,18 +290,18 @@ static void test_user__passwords(void **state)
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "pw");
-	create(id, admin, email, ERP_ROLE_READWRITE);
+	erp_test_unique_email(email, "pw");
+	create(id, f->store, admin, email, ERP_ROLE_READWRITE);
 
 	/* two sessions; the user changes the password from the first */
 	erp_buf t1 = ERP_BUF_INIT, t2 = ERP_BUF_INIT;
 	erp_ctx *me = NULL, *ctx = NULL;
 	assert_erp_ok(erp_session_login(&t1, &me, f->store, email, PASSWORD, tenant, NULL));
 	assert_erp_ok(erp_session_login(&t2, NULL, f->store, email, PASSWORD, tenant, NULL));
-	user_state before = user_state_of(f->store);
+	erp_test_auth_rows before = erp_test_auth_rows_of(f->store);
 	assert_erp_error(erp_user_change_password(me, "not the password", "the new password"), ERP_EAUTH, "old_password");
 	assert_erp_error(erp_user_change_password(me, PASSWORD, "short"), ERP_EINVALID, "new_password");
-	assert_unchanged(f->store, before);
+	erp_test_assert_auth_unchanged(f->store, before);
 	assert_erp_ok(erp_user_change_password(me, PASSWORD, "the new password"));
 	assert_erp_ok(erp_session_resume(&ctx, f->store, t1.ptr)); /* the session it was done from stays */
 	erp_ctx_free(ctx);
@@ -345,8 +335,8 @@ static void test_user__login_rehashes_an_old_cost(void **state)
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, store);
 	erp_ctx *admin = erp_test_ctx(store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "rehash");
-	create(id, admin, email, ERP_ROLE_READONLY);
+	erp_test_unique_email(email, "rehash");
+	create(id, store, admin, email, ERP_ROLE_READONLY);
 	erp_ctx_free(admin);
 	erp_store_close(store);
 	opts.password_ops_limit = 2;
@@ -371,8 +361,8 @@ static void test_user__pg_password_hashes_are_not_readable_by_tenant_roles(void 
 	char tenant[37], email[96], id[37];
 	erp_test_tenant(tenant, f->store);
 	erp_ctx *admin = erp_test_ctx(f->store, tenant, ERP_ROLE_ADMIN);
-	unique_email(email, "hidden");
-	create(id, admin, email, ERP_ROLE_READONLY);
+	erp_test_unique_email(email, "hidden");
+	create(id, f->store, admin, email, ERP_ROLE_READONLY);
 	erp_ctx_free(admin);
 	assert_int_not_equal(erp_test_exec(f->store, tenant, "SELECT password_hash FROM {auth.users}"), ERP_OK);
 	assert_int_not_equal(erp_test_exec(f->store, tenant, "SELECT key FROM {auth.login_failures}"), ERP_OK);
@@ -389,7 +379,7 @@ static void test_user__tenant_with_its_first_admin_is_made_whole_or_not_at_all(v
 	char name[64], email[96], u[16];
 	erp_test_unique(u);
 	snprintf(name, sizeof name, "Signup %s", u);
-	unique_email(email, "founder");
+	erp_test_unique_email(email, "founder");
 	erp_buf tenant = ERP_BUF_INIT, user = ERP_BUF_INIT;
 	assert_erp_ok(erp_tenant_create_with_admin(&tenant, &user, f->store, name, "EUR", email, "Founder", PASSWORD));
 	/* the founder is the tenant's admin and logs in to it */
@@ -404,8 +394,8 @@ static void test_user__tenant_with_its_first_admin_is_made_whole_or_not_at_all(v
 	/* refused: nothing at all is written, neither tenant nor user */
 	char other_name[64], other_email[96];
 	snprintf(other_name, sizeof other_name, "Signup other %s", u);
-	unique_email(other_email, "second");
-	user_state before = user_state_of(f->store);
+	erp_test_unique_email(other_email, "second");
+	erp_test_auth_rows before = erp_test_auth_rows_of(f->store);
 	int64_t tenants = tenant_count(f->store);
 	erp_buf out = ERP_BUF_INIT, out_user = ERP_BUF_INIT;
 	struct {
@@ -431,7 +421,7 @@ static void test_user__tenant_with_its_first_admin_is_made_whole_or_not_at_all(v
 	}
 	assert_erp_error(erp_tenant_create_with_admin(NULL, NULL, f->store, other_name, "EUR", other_email, NULL, PASSWORD),
 	                 ERP_EINVALID, "out_tenant_id");
-	assert_unchanged(f->store, before);
+	erp_test_assert_auth_unchanged(f->store, before);
 	assert_int_equal(tenant_count(f->store), tenants);
 	/* and the refused email is free for a later sign-up */
 	assert_erp_ok(erp_tenant_create_with_admin(&out, NULL, f->store, other_name, "JPY", other_email, NULL, PASSWORD));

@@ -97,7 +97,11 @@ static void renew_session(fuzz_fixture *f)
 		erp_buf_dispose(&token);
 		snprintf(email, sizeof email, "fuzz%d@fuzz.example", ++generation);
 		erp_buf id = ERP_BUF_INIT;
-		rc = erp_user_create(&id, f->ctx, email, "Fuzz admin", PASSWORD, ERP_ROLE_ADMIN);
+		erp_buf invitation = ERP_BUF_INIT;
+		rc = erp_invitation_create(&invitation, NULL, f->ctx, email, ERP_ROLE_ADMIN, 0);
+		if (rc == ERP_OK)
+			rc = erp_invitation_accept_password(NULL, &id, f->store, invitation.ptr, "Fuzz admin", PASSWORD);
+		erp_buf_dispose(&invitation);
 		if (rc == ERP_OK)
 			fuzz_set(f, "user", id.ptr);
 		erp_buf_dispose(&id);

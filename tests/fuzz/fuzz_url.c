@@ -213,9 +213,12 @@ static void route(unsigned char which, const char *path)
 		fuzz_fail("srv_route_find: %zu parameters", req.nparams);
 	for (size_t i = 0; i < req.nparams; i++) {
 		const char *p = req.params[i];
-		if (!p || !p[0] || strchr(p, '/') || !valid_utf8((const unsigned char *)p))
+		/* "" only for a parameter that held a NUL, which the router names for a 422 */
+		if (!p || (!p[0] && !req.nul_param[0]) || strchr(p, '/') || !valid_utf8((const unsigned char *)p))
 			fuzz_fail("srv_route_find(%s) decoded parameter %zu as '%s'", path, i, p ? p : "NULL");
 	}
+	if (req.nul_param[0] && !strstr(path, "%00"))
+		fuzz_fail("srv_route_find(%s) names '%s' as holding a NUL, and the path has none", path, req.nul_param);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -16,6 +16,8 @@ ME = API + "/auth/me"
 PASSWORD = API + "/auth/password"
 TENANT = API + "/tenant"
 USERS = API + "/users"
+INVITATIONS = API + "/invitations"
+ACCEPT_INVITATION = API + "/auth/accept-invitation"
 ENTITY_TYPES = API + "/entity-types"
 JOURNAL = API + "/journal-entries"
 JOURNAL_BATCH = API + "/journal-entries/batch"
@@ -86,12 +88,21 @@ class Tenant:
         c.user_id = out["user_id"]
         return c
 
+    def invite(self, email, role="readwrite"):
+        """The admin invites `email`: the invitation, with its token."""
+        return expect(self.admin.post(INVITATIONS, {"email": email, "role": role}), 201)
+
     def add_user(self, role, password=PASSWORD_TEXT):
-        """Creates a member with `role`; returns (user id, email)."""
+        """A new member with `role` (invited, then accepted with a password); returns (user id, email)."""
         email = "%s-%s@example.com" % (role, secrets.token_hex(6))
-        out = expect(self.admin.post(USERS, {"email": email, "display_name": role.title(), "password": password,
-                                             "role": role}), 201)
-        return out["id"], email
+        token = self.invite(email, role)["token"]
+        c = self.server.client()
+        try:
+            out = expect(c.post(ACCEPT_INVITATION, {"token": token, "password": password,
+                                                    "display_name": role.title()}, token=None), 200)
+        finally:
+            c.close()
+        return out["user_id"], email
 
     def create(self, etype, fields, client=None):
         return expect((client or self.admin).post(entities(etype), fields), 201)

@@ -723,14 +723,19 @@ class TestUsers(ApiCase):
         self.assertStatus(r, 200)
         self.assertEqual((r.json["role"], r.json["disabled"]), ("readwrite", False))
         self.assertNotIn("hash", r.text)
-        self.assertError(self.t.admin.post(api.USERS, {"email": email, "password": api.PASSWORD_TEXT,
-                                                       "role": "readonly"}), 409, "exists", "email")
+        # a member of this tenant already: the tenant knows its members, so it may be told
+        self.assertError(self.t.admin.post(api.INVITATIONS, {"email": email, "role": "readonly"}),
+                         409, "exists", "email")
+        self.assertError(self.t.admin.post(api.INVITATIONS, {"email": "x-%s@e.example" % erpserver.unique(),
+                                                             "role": "boss"}), 422, "invalid", "role")
+        self.assertError(self.t.admin.post(api.INVITATIONS, {"email": "not an email", "role": "readonly"}),
+                         422, "invalid", "email")
+        # there is no way to make or add a user by email without their consent
         self.assertError(self.t.admin.post(api.USERS, {"email": "x-%s@e.example" % erpserver.unique(),
-                                                       "password": api.PASSWORD_TEXT, "role": "boss"}),
-                         422, "invalid", "role")
-        self.assertError(self.t.admin.post(api.USERS, {"email": "x-%s@e.example" % erpserver.unique(),
-                                                       "password": "short", "role": "readonly"}),
-                         422, "invalid", "password")
+                                                       "password": api.PASSWORD_TEXT, "role": "readonly"}),
+                         405, "method_not_allowed")
+        r = self.t.admin.post(api.USERS + "/add", {"email": email, "role": "readonly"})
+        self.assertIn(r.status, (404, 405), r)
 
     def test_role_change_applies_to_live_sessions(self):
         uid, email = self.t.add_user("readwrite")
@@ -777,10 +782,12 @@ class TestUsers(ApiCase):
         self.assertStatus(self.t.admin.delete(api.USERS + "/" + uid), 204)
         self.assertError(u3.get(api.ME), 401)
         self.assertError(self.t.admin.get(api.USERS + "/" + uid), 404)
-        # An existing user joins again.
-        r = self.t.admin.post(api.USERS + "/add", {"email": email, "role": "readonly"})
-        self.assertStatus(r, 201)
-        self.assertEqual(r.json["id"], uid)
+        # An existing user joins again: invited, and accepting with their own password.
+        token = self.t.invite(email, "readonly")["token"]
+        r = self.srv.client().post(api.ACCEPT_INVITATION, {"token": token, "password": api.PASSWORD_TEXT},
+                                   token=None)
+        self.assertStatus(r, 200)
+        self.assertEqual((r.json["user_id"], r.json["tenant_id"]), (uid, self.t.id))
 
     def test_admin_password_reset(self):
         uid, email = self.t.add_user("readwrite")
@@ -796,6 +803,83 @@ class TestUsers(ApiCase):
         self.assertStatus(self.t.admin.get(api.ME), 200)
 
 
+class TestInvitations(ApiCase):
+    """Membership by consent (issue 23, part 4): an invitation answers alike
+    whether or not the email has an account, and shows the inviter nothing
+    of the account until the person accepts."""
+
+    def test_invitations_tell_nothing_of_other_tenants(self):
+        other = Tenant(self.srv)
+        self.addCleanup(other.admin.close)
+        _, theirs = other.add_user("readwrite")  # an account, member of another tenant only
+        fresh = "fresh-%s@example.com" % erpserver.unique()
+        a = self.t.invite(theirs)
+        b = self.t.invite(fresh)
+        self.assertEqual(set(a), set(b))
+        self.assertEqual(set(a) - {"token"}, {"id", "email", "role", "status", "expires_at", "invited_by",
+                                              "created_at", "updated_at", "version"})
+        self.assertEqual((a["status"], b["status"]), ("pending", "pending"))
+        # the same refusal for an address invited already, with or without an account
+        for email in (theirs, fresh):
+            self.assertError(self.t.admin.post(api.INVITATIONS, {"email": email, "role": "readonly"}),
+                             409, "exists", "email")
+        # nothing of the account: not a member, no id, no name
+        members = expect(self.t.admin.get(api.USERS), 200)
+        self.assertNotIn(theirs, [u["email"] for u in members])
+        listed = expect(self.t.admin.get(api.INVITATIONS), 200)
+        self.assertNotIn("display_name", json.dumps(listed))
+        self.assertNotIn("token", json.dumps(listed))
+        got = expect(self.t.admin.get(api.INVITATIONS + "/" + a["id"]), 200)
+        self.assertNotIn("token", got)
+        # another tenant cannot read or revoke them
+        self.assertError(other.admin.get(api.INVITATIONS + "/" + a["id"]), 404, "not_found")
+        self.assertError(other.admin.post(api.INVITATIONS + "/" + a["id"] + "/revoke"), 404, "not_found")
+        # the account's owner accepts while logged in elsewhere: then, and only then, a member
+        c = other.login(theirs)
+        self.addCleanup(c.close)
+        r = c.post(api.INVITATIONS + "/accept", {"token": a["token"]})
+        self.assertStatus(r, 200)
+        self.assertEqual(r.json["tenant_id"], self.t.id)
+        self.assertIn(theirs, [u["email"] for u in expect(self.t.admin.get(api.USERS), 200)])
+        self.t.login(theirs).close()
+        # a used token is refused, like a made-up one
+        self.assertError(c.post(api.INVITATIONS + "/accept", {"token": a["token"]}), 401, "auth", "token")
+        self.assertError(c.post(api.INVITATIONS + "/accept", {"token": "A" * 43}), 401, "auth", "token")
+
+    def test_accept_with_a_password_and_revoke(self):
+        fresh = "new-%s@example.com" % erpserver.unique()
+        inv = self.t.invite(fresh, "readonly")
+        anon = self.srv.client()
+        self.addCleanup(anon.close)
+        before = len(expect(self.t.admin.get(api.USERS), 200))
+        self.assertError(anon.post(api.ACCEPT_INVITATION, {"token": inv["token"], "password": "short"}, token=None),
+                         422, "invalid", "password")
+        self.assertEqual(len(expect(self.t.admin.get(api.USERS), 200)), before)
+        r = anon.post(api.ACCEPT_INVITATION, {"token": inv["token"], "password": api.PASSWORD_TEXT,
+                                              "display_name": "New One"}, token=None)
+        self.assertStatus(r, 200)
+        me = self.t.login(fresh)
+        self.addCleanup(me.close)
+        self.assertEqual(expect(me.get(api.ME), 200)["role"], "readonly")
+        self.assertEqual(expect(self.t.admin.get(api.INVITATIONS + "/" + inv["id"]), 200)["status"], "accepted")
+        # revoked: the token no longer works, and revoking twice is a conflict
+        late = "late-%s@example.com" % erpserver.unique()
+        inv2 = self.t.invite(late)
+        self.assertEqual(expect(self.t.admin.post(api.INVITATIONS + "/" + inv2["id"] + "/revoke"), 200)["status"],
+                         "revoked")
+        self.assertError(self.t.admin.post(api.INVITATIONS + "/" + inv2["id"] + "/revoke"), 409, "conflict")
+        self.assertError(anon.post(api.ACCEPT_INVITATION, {"token": inv2["token"], "password": api.PASSWORD_TEXT},
+                                   token=None), 401, "auth", "token")
+
+    def test_only_admins_invite(self):
+        _, email = self.t.add_user("readwrite")
+        rw = self.t.login(email)
+        self.addCleanup(rw.close)
+        self.assertError(rw.post(api.INVITATIONS, {"email": "z-%s@e.example" % erpserver.unique(),
+                                                   "role": "admin"}), 403, "forbidden")
+        self.assertError(rw.get(api.INVITATIONS), 403, "forbidden")
+
+
 class TestRoles(ApiCase):
     @classmethod
     def setUpClass(cls):
@@ -808,8 +892,8 @@ class TestRoles(ApiCase):
         before = self.count("core.partner", prefix)
         self.assertError(self.ro.post(entities("core.partner"), {"name": prefix}), 403, "forbidden")
         self.assertError(self.ro.post(api.JOURNAL, self.b.entry("1.00")), 403, "forbidden")
-        self.assertError(self.ro.post(api.USERS, {"email": "z-%s@e.example" % erpserver.unique(),
-                                                  "password": api.PASSWORD_TEXT, "role": "admin"}), 403, "forbidden")
+        self.assertError(self.ro.post(api.INVITATIONS, {"email": "z-%s@e.example" % erpserver.unique(),
+                                                        "role": "admin"}), 403, "forbidden")
         self.assertError(self.ro.put(api.LOCK_DATE, {"date": "2020-01-01"}), 403, "forbidden")
         self.assertEqual(self.count("core.partner", prefix), before)
         for path in (entities("core.partner"), api.JOURNAL, api.TRIAL_BALANCE, api.USERS, api.QUANTS,
@@ -820,8 +904,8 @@ class TestRoles(ApiCase):
     def test_readwrite_writes_business_data_only(self):
         self.assertStatus(self.rw.post(entities("core.partner"), {"name": "RW " + erpserver.unique()}), 201)
         self.assertStatus(self.rw.post(api.JOURNAL, self.b.entry("1.00")), 201)
-        self.assertError(self.rw.post(api.USERS, {"email": "z-%s@e.example" % erpserver.unique(),
-                                                  "password": api.PASSWORD_TEXT, "role": "admin"}), 403, "forbidden")
+        self.assertError(self.rw.post(api.INVITATIONS, {"email": "z-%s@e.example" % erpserver.unique(),
+                                                        "role": "admin"}), 403, "forbidden")
         self.assertError(self.rw.patch(api.USERS + "/" + self.t.admin_id, {"role": "readonly"}), 403, "forbidden")
         self.assertError(self.rw.put(api.LOCK_DATE, {"date": "2020-01-01"}), 403, "forbidden")
 

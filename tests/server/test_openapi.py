@@ -20,7 +20,10 @@ EXPECTED = {
     ("get", "/openapi.json"), ("get", "/api/v1/ping"),
     ("post", "/api/v1/auth/login"), ("post", "/api/v1/auth/logout"), ("get", "/api/v1/auth/me"),
     ("post", "/api/v1/tenants"),
-    ("get", "/api/v1/users"), ("post", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
+    ("get", "/api/v1/users"), ("patch", "/api/v1/users/{id}"),
+    ("post", "/api/v1/invitations"), ("get", "/api/v1/invitations"), ("get", "/api/v1/invitations/{id}"),
+    ("post", "/api/v1/invitations/{id}/revoke"), ("post", "/api/v1/invitations/accept"),
+    ("post", "/api/v1/auth/accept-invitation"),
     ("get", "/api/v1/entities/{type}"), ("post", "/api/v1/entities/{type}"),
     ("get", "/api/v1/entities/{type}/{id}"), ("patch", "/api/v1/entities/{type}/{id}"),
     ("delete", "/api/v1/entities/{type}/{id}"),
@@ -55,6 +58,7 @@ class TestOpenApiWalk(ServerCase):
         w = StockWorld(t)
         a = t.admin
         cls.partner = t.create("core.partner", {"name": "Walk partner"})["id"]
+        cls.invitation = t.invite("walk-%s@example.com" % erpserver.unique())["id"]
         cls.setting = "walk.setting"
         expect(a.put(api.SETTINGS + "/" + cls.setting, {"value": "walked"}), 200)
         cls.entry = expect(a.post(api.JOURNAL, b.entry("5.00")), 201)["id"]
@@ -95,6 +99,8 @@ class TestOpenApiWalk(ServerCase):
                 return self.reservation
             if before == "users":
                 return self.user
+            if before == "invitations":
+                return self.invitation
             if before == "settings":
                 return self.setting
             if name == "product_id" or before == "layers":

@@ -187,12 +187,9 @@ class Context {
   stockLayers(productId) { return json.loads(this._run(native.erp_stock_layers, productId)); }
 
   // ---- users (admin API) and sessions
-  /** Creates a user who is a member of this tenant; returns the id. */
-  createUser(email, password, role = 'readwrite', displayName = null) {
-    return this._run(native.erp_user_create, email, displayName, password, roleNumber(role));
-  }
-
-  addUser(email, role = 'readwrite') { return this._run(native.erp_user_add, email, roleNumber(role)); }
+  // Members are never created or added by an admin: they are invited
+  // (invite()) and accept (acceptInvitation() here, or
+  // store.acceptInvitation() with a password).
   setUserRole(userId, role) { this._run(native.erp_user_set_role, userId, roleNumber(role)); }
   setUserDisabled(userId, disabled = true) { this._run(native.erp_user_set_disabled, userId, disabled ? 1 : 0); }
   removeUser(userId) { this._run(native.erp_user_remove, userId); }
@@ -204,6 +201,31 @@ class Context {
 
   /** Ends every live session of the user here; returns how many. */
   revokeSessions(userId) { return this._run(native.erp_session_revoke_user, userId); }
+
+  // ---- invitations
+  /** Invites email to this tenant with role (admin only); returns {id, token}.
+   * The answer is the same whether or not the address has an account. The
+   * token is given here only: deliver it to the address. ttlSeconds 0: the
+   * library default (7 days). */
+  invite(email, role = 'readwrite', ttlSeconds = 0) {
+    const [token, id] = this._run(native.erp_invitation_create, email, roleNumber(role),
+      int(ttlSeconds, 'ttlSeconds'));
+    return { id, token };
+  }
+
+  /** This tenant's invitations, newest first (admin only). */
+  invitations() { return json.loads(this._run(native.erp_invitation_list)); }
+
+  /** One invitation {id, email, role, status, expires_at, invited_by, ...} (admin only). */
+  invitation(invitationId) { return json.loads(this._run(native.erp_invitation_get, invitationId)); }
+
+  /** Revokes a pending invitation (admin only); erp.ConflictError when no longer pending. */
+  revokeInvitation(invitationId) { this._run(native.erp_invitation_revoke, invitationId); }
+
+  /** Accepts an invitation as this context's user (whose email is the invited
+   * one); returns the inviting tenant's id. erp.AuthError when the token is
+   * unknown, used, revoked, expired or for another email. */
+  acceptInvitation(token) { return this._run(native.erp_invitation_accept, token); }
 }
 
 if (Symbol.dispose) Context.prototype[Symbol.dispose] = Context.prototype.close;

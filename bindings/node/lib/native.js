@@ -25,7 +25,9 @@ const OUTPUTS = {
   erp_stock_move_json: 1, erp_stock_move_get: 1, erp_stock_moves: 1, erp_stock_reserve_json: 1,
   erp_stock_reservation_get: 1, erp_stock_quantity: 1, erp_stock_quants: 1,
   erp_stock_valuation: 1, erp_stock_layers: 1,
-  erp_user_create: 1, erp_user_add: 1, erp_user_get: 1, erp_user_list: 1,
+  erp_user_get: 1, erp_user_list: 1,
+  erp_invitation_create: 2, erp_invitation_get: 1, erp_invitation_list: 1, erp_invitation_accept: 1,
+  erp_invitation_accept_password: 2,
   erp_session_login: 2, erp_session_resume: 1, erp_session_revoke_user: 1, erp_session_list: 1,
   erp_rate_limit: 1,
 };

@@ -111,6 +111,19 @@ class Store {
   /** Ends the session of token; erp.AuthError when it is not live. */
   logout(token) { this._h.run(native.erp_session_logout, token); }
 
+  // ---- invitations (the invited person's side; see Context#invite)
+  /** Accepts an invitation without a session; returns {tenantId, userId}.
+   * When the invited email has no account, creates it with password and
+   * displayName; when it has one, password must be that account's
+   * (displayName is then ignored). erp.AuthError (field "token") for a token
+   * that is unknown, used, revoked or expired; (field "password") for a
+   * wrong password. */
+  acceptInvitation(token, password, displayName = null) {
+    const [tenantId, userId] = this._h.run(native.erp_invitation_accept_password, token, displayName ?? null,
+      password);
+    return { tenantId, userId };
+  }
+
   /** Counts one request against a fixed-window limit: {allowed, count,
    * remaining, resetMs, retryAfterMs, degraded}. */
   rateLimit(key, limit, windowMs) {

@@ -184,13 +184,9 @@ class Context(Closable):
         return _json.loads(self._run(native.erp_stock_layers, product_id))
 
     # ---- users (admin API) and sessions
-    def create_user(self, email, password, role="readwrite", display_name=None):
-        """Creates a user who is a member of this tenant; returns the id."""
-        return self._run(native.erp_user_create, email, display_name, password, role_number(role))
-
-    def add_user(self, email, role="readwrite"):
-        return self._run(native.erp_user_add, email, role_number(role))
-
+    # Members are never created or added by an admin: they are invited
+    # (invite()) and accept (accept_invitation() here, or
+    # Store.accept_invitation() with a password).
     def set_user_role(self, user_id, role):
         self._run(native.erp_user_set_role, user_id, role_number(role))
 
@@ -211,6 +207,34 @@ class Context(Closable):
 
     def users(self):
         return _json.loads(self._run(native.erp_user_list), None)
+
+    # ---- invitations
+    def invite(self, email, role="readwrite", ttl_seconds=0):
+        """Invites email to this tenant with role (admin only); returns
+        {"id": ..., "token": ...}. The answer is the same whether or not the
+        address has an account. The token is given here only: deliver it
+        to the address. ttl_seconds 0: the library default (7 days)."""
+        token, invitation_id = self._run(native.erp_invitation_create, email, role_number(role),
+                                         int(ttl_seconds))
+        return {"id": invitation_id, "token": token}
+
+    def invitations(self):
+        """This tenant's invitations, newest first (admin only)."""
+        return _json.loads(self._run(native.erp_invitation_list), None)
+
+    def invitation(self, invitation_id):
+        """One invitation {"id","email","role","status","expires_at","invited_by",...} (admin only)."""
+        return _json.loads(self._run(native.erp_invitation_get, invitation_id), None)
+
+    def revoke_invitation(self, invitation_id):
+        """Revokes a pending invitation (admin only); erp.ConflictError when no longer pending."""
+        self._run(native.erp_invitation_revoke, invitation_id)
+
+    def accept_invitation(self, token):
+        """Accepts an invitation as this context's user (whose email is the
+        invited one); returns the inviting tenant's id. erp.AuthError when
+        the token is unknown, used, revoked, expired or for another email."""
+        return self._run(native.erp_invitation_accept, token)
 
     def sessions(self, user_id):
         return _json.loads(self._run(native.erp_session_list, user_id), None)

@@ -103,6 +103,16 @@ class Store(Closable):
         """Ends the session of token; erp.AuthError when it is not live."""
         self._h.run(native.erp_session_logout, token)
 
+    # ---- invitations (the invited person's side; see Context.invite)
+    def accept_invitation(self, token, password, display_name=None):
+        """Accepts an invitation without a session; returns (tenant_id, user_id).
+        When the invited email has no account, creates it with password and
+        display_name; when it has one, password must be that account's
+        (display_name is then ignored). erp.AuthError (field "token") for a
+        token that is unknown, used, revoked or expired; (field "password")
+        for a wrong password."""
+        return tuple(self._h.run(native.erp_invitation_accept_password, token, display_name, password))
+
     def rate_limit(self, key, limit, window_ms):
         """Counts one request against a fixed-window limit; returns a RateResult."""
         r = self._h.run(native.erp_rate_limit, key, int(limit), int(window_ms))

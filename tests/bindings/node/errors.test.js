@@ -6,7 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 const { describe, it } = require('node:test');
-const { erp, FAST, storeSuite, entry, fixtures, unique, which } = require('./support');
+const { erp, FAST, storeSuite, entry, fixtures, member, unique, which } = require('./support');
 
 describe('errors', () => {
   const env = storeSuite();
@@ -120,7 +120,7 @@ describe('errors', () => {
 
   it('AuthError and LimitError', () => {
     const email = unique('eve') + '@example.com';
-    env.ctx.createUser(email, 'right password', 'readwrite');
+    member(env.store, env.ctx, email, 'right password', 'readwrite');
     for (let i = 0; i < 5; i++) check(erp.AuthError, -10, null, () => env.store.login(email, 'wrong password', env.tenant));
     const e = check(erp.LimitError, -13, 'email', () => env.store.login(email, 'right password', env.tenant));
     assert.ok(e.retryAfterMs > 0);

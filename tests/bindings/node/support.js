@@ -88,6 +88,18 @@ class Database {
   }
 }
 
+/**
+ * Makes email a member of ctx's tenant the only way there is: ctx (an
+ * admin) invites it, the invited person accepts with a password (which
+ * creates their account when they have none). Returns the user's id.
+ */
+function member(store, ctx, email, password, role = 'readwrite', displayName = null) {
+  const inv = ctx.invite(email, role);
+  const { tenantId, userId } = store.acceptInvitation(inv.token, password, displayName);
+  if (tenantId !== ctx.tenantId) throw new Error(`accepted into ${tenantId}, not ${ctx.tenantId}`);
+  return userId;
+}
+
 /** Accounts, a journal, a product in units, and locations. */
 function fixtures(ctx) {
   const c = (type, fields) => ctx.create(type, fields).id;
@@ -138,4 +150,4 @@ function storeSuite() {
   return env;
 }
 
-module.exports = { erp, FAST, Database, backend, pgUrl, unique, fixtures, entry, storeSuite, which, sleep };
+module.exports = { erp, FAST, Database, backend, pgUrl, unique, member, fixtures, entry, storeSuite, which, sleep };

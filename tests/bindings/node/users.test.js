@@ -1,8 +1,9 @@
 'use strict';
 // Users (admin API) and sessions: login, resume, logout, revoke; rate limits.
+// Members are made by invitation (see invitations.test.js).
 const assert = require('node:assert/strict');
 const { describe, it } = require('node:test');
-const { erp, storeSuite, unique } = require('./support');
+const { erp, storeSuite, unique, member } = require('./support');
 
 const PW = 'correct horse battery';
 
@@ -12,9 +13,11 @@ describe('users and sessions', () => {
   it('runs the users admin API', () => {
     const { ctx } = env;
     const email = unique('ann') + '@example.com';
-    const uid = ctx.createUser(email, PW, 'readwrite', 'Ann');
+    const uid = member(env.store, ctx, email, PW, 'readwrite', 'Ann');
     const u = ctx.user(uid);
-    assert.deepEqual([u.email, u.role, u.disabled], [email, 'readwrite', false]);
+    assert.deepEqual([u.email, u.display_name, u.role, u.disabled], [email, 'Ann', 'readwrite', false]);
+    assert.equal(ctx.createUser, undefined);
+    assert.equal(ctx.addUser, undefined);
     ctx.setUserRole(uid, erp.ROLE_READONLY);
     assert.equal(ctx.user(uid).role, 'readonly');
     ctx.setUserDisabled(uid, true);

@@ -71,6 +71,16 @@ class StoreTest(unittest.TestCase):
         return (ctx or self.ctx).list(type_, count=True, include_archived=True)["total"]
 
 
+def member(store, ctx, email, password, role="readwrite", display_name=None):
+    """Makes email a member of ctx's tenant the only way there is: ctx (an
+    admin) invites it, the invited person accepts with a password (which
+    creates their account when they have none). Returns the user's id."""
+    inv = ctx.invite(email, role)
+    tenant_id, user_id = store.accept_invitation(inv["token"], password, display_name)
+    assert tenant_id == ctx.tenant_id
+    return user_id
+
+
 def fixtures(ctx):
     """Accounts, a journal, a product in units, and locations."""
     c = ctx.create

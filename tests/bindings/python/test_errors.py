@@ -8,7 +8,7 @@ from decimal import Decimal
 import erp
 from erp import native
 from erp.errors import from_failure
-from support import FAST, StoreTest, entry, fixtures, unique
+from support import FAST, StoreTest, entry, fixtures, member, unique
 
 
 class ErrorTest(StoreTest):
@@ -95,7 +95,7 @@ class ErrorTest(StoreTest):
 
     def test_auth_and_limit(self):
         email = unique("eve") + "@example.com"
-        self.ctx.create_user(email, "right password", "readwrite")
+        member(self.store, self.ctx, email, "right password", "readwrite")
         for _ in range(5):
             self.check(erp.AuthError, -10, None, self.store.login, email, "wrong password", self.tenant)
         e = self.check(erp.LimitError, -13, "email", self.store.login, email, "right password", self.tenant)

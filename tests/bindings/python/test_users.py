@@ -1,8 +1,9 @@
-"""Users (admin API) and sessions: login, resume, logout, revoke."""
+"""Users (admin API) and sessions: login, resume, logout, revoke.
+Members are made by invitation (see test_invitations.py)."""
 import unittest
 
 import erp
-from support import StoreTest, unique
+from support import StoreTest, member, unique
 
 PW = "correct horse battery"
 
@@ -10,9 +11,10 @@ PW = "correct horse battery"
 class UserTest(StoreTest):
     def test_users_admin_api(self):
         email = unique("ann") + "@example.com"
-        uid = self.ctx.create_user(email, PW, "readwrite", display_name="Ann")
+        uid = member(self.store, self.ctx, email, PW, "readwrite", display_name="Ann")
         u = self.ctx.user(uid)
         self.assertEqual((u["email"], u["role"], u["disabled"]), (email, "readwrite", False))
+        self.assertFalse(hasattr(self.ctx, "create_user") or hasattr(self.ctx, "add_user"))
         self.ctx.set_user_role(uid, erp.ROLE_READONLY)
         self.assertEqual(self.ctx.user(uid)["role"], "readonly")
         self.ctx.set_user_disabled(uid, True)
