@@ -13,7 +13,7 @@
 
 #include <erp/erp.h>
 
-#include "ident.h"
+#include "util/ident.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

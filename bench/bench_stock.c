@@ -51,7 +51,7 @@
 
 #include <erp/erp.h>
 
-#include "ident.h"
+#include "util/ident.h"
 
 #include <pthread.h>
 #include <sqlite3.h>

@@ -28,7 +28,7 @@
 
 #include <erp/erp.h>
 #include <jansson.h>
-#include "json_out.h" /* lib/: the checked JSON helpers */
+#include "util/json_out.h" /* lib/: the checked JSON helpers */
 #include <microhttpd.h>
 #include <stdatomic.h>
 #include <stdbool.h>

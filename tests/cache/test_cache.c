@@ -12,7 +12,7 @@
  */
 #include "test_backend.h"
 
-#include "registry.h"
+#include "core/registry.h"
 #ifdef ERP_HAVE_REDIS
 #include "cache/redis/redis_url.h"
 #endif

@@ -6,7 +6,7 @@
 #define ERP_CONFORMANCE_H
 
 #include "test_backend.h"
-#include "store_internal.h"
+#include "core/store_internal.h"
 
 int erp_conformance_errors(void);
 int erp_conformance_store(void);

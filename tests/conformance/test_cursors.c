@@ -1,6 +1,6 @@
 /*
  * Cursors carry a position, never a figure, and only work for the tenant
- * and the query that made them (lib/cursor.h): every list and report that
+ * and the query that made them (lib/util/cursor.h): every list and report that
  * pages refuses, as ERP_EINVALID naming "cursor" and answering nothing, a
  * cursor of another tenant, of another account or query, an altered or
  * cut one, and one made by hand in the old format that carried balances.

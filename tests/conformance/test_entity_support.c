@@ -5,8 +5,8 @@
  */
 #include "conformance.h"
 
-#include "entity_types.h"
-#include "strbuf.h"
+#include "entity/entity_types.h"
+#include "util/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

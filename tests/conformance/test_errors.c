@@ -1,7 +1,7 @@
 /* The thread-local last error (erp/errors.h), on any backend. */
 #include "conformance.h"
 
-#include "error.h"
+#include "util/error.h"
 
 #include <erp/sys/backend.h>
 #include <pthread.h>

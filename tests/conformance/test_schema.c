@@ -1,7 +1,7 @@
 /* The described entity types and the migrated tables agree, on every backend. */
 #include "conformance.h"
 
-#include "entity_row.h"
+#include "entity/entity_row.h"
 
 #include <stdio.h>
 

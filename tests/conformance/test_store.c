@@ -1,6 +1,6 @@
 /* Opening, closing and verifying stores (erp/store.h). */
 #include "conformance.h"
-#include "db.h"
+#include "core/db.h"
 
 #include <string.h>
 

@@ -25,7 +25,7 @@
  */
 #include "fuzz_fixture.h"
 
-#include "registry.h"
+#include "core/registry.h"
 #include "server.h"
 #include "storage/sqlite/sqlite_url.h"
 #ifdef ERP_HAVE_REDIS

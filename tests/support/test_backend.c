@@ -1,7 +1,7 @@
 /* Backend selection and store fixtures for the conformance suite. */
 #include "test_backend.h"
 
-#include "db.h"
+#include "core/db.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)

@@ -1,11 +1,11 @@
 /* Unit tests of the core's building blocks; no store needed. */
 #include "test_backend.h"
 
-#include "currency.h"
-#include "decimal.h"
-#include "db.h"
-#include "ident.h"
-#include "strbuf.h"
+#include "util/currency.h"
+#include "util/decimal.h"
+#include "core/db.h"
+#include "util/ident.h"
+#include "util/strbuf.h"
 
 #include <string.h>
 

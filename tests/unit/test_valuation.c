@@ -1,12 +1,12 @@
 /*
- * Stock valuation arithmetic (lib/stock_valuation.h) without a store: the
+ * Stock valuation arithmetic (lib/stock/stock_valuation.h) without a store: the
  * published cases (../shared/scenarios.md) at the level of the queue and
  * the averages, and the rounding rules that make zero quantity worth
  * exactly zero.
  */
 #include "test_backend.h"
 
-#include "stock_valuation.h"
+#include "stock/stock_valuation.h"
 
 #include <string.h>
 

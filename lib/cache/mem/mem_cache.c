@@ -2,7 +2,7 @@
  * The mem: cache backend: opening from a URL, and the erp_cache methods,
  * which pick a shard by hash and hand the work to it (see mem_cache.h).
  */
-#include "../cache_args.h"
+#include "cache/cache_args.h"
 #include "mem_cache.h"
 
 #include <stdlib.h>

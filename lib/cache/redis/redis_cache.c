@@ -3,7 +3,7 @@
  * members, which check their arguments and hand the work to redis_cmd.c
  * (see redis_cache.h).
  */
-#include "../cache_args.h"
+#include "cache/cache_args.h"
 #include "redis_cache.h"
 
 #include <stddef.h>

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "error.h"
+#include "util/error.h"
 
 #define SCHEME "redis://"
 #define FORM "redis://[[user]:password@]host[:port][/db][?connect_timeout_ms=N&command_timeout_ms=N]"
