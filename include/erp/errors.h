@@ -10,6 +10,7 @@
  *
  * Codes are stable: a code never changes its meaning and new codes are only
  * added. A caller that does not know a code should treat it as ERP_ERROR.
+ * The rule for adding one is in docs/architecture.md ("Adding an error code").
  */
 #ifndef ERP_ERRORS_H
 #define ERP_ERRORS_H

@@ -1,5 +1,6 @@
 /* Password hashing and verification (password.h). */
 #include "password.h"
+#include "auth_module.h"
 
 #include "util/error.h"
 #include "util/ident.h"
@@ -36,18 +37,19 @@ int erp__password_hash(char out[ERP__PASSWORD_HASH_CAP], erp_store *store, const
 /* The dummy hash, made once per store at its cost, of a random password. */
 static const char *dummy_hash(erp_store *store)
 {
-	pthread_mutex_lock(&store->lock);
-	if (!store->dummy_ready) {
+	erp__auth_state *a = erp__auth_state_of(store);
+	pthread_mutex_lock(&a->lock);
+	if (!a->dummy_ready) {
 		unsigned char secret[32];
 		char text[65];
 		randombytes_buf(secret, sizeof secret);
 		sodium_bin2hex(text, sizeof text, secret, sizeof secret);
-		if (erp__password_hash(store->dummy_hash, store, text) == ERP_OK)
-			store->dummy_ready = true;
+		if (erp__password_hash(a->dummy_hash, store, text) == ERP_OK)
+			a->dummy_ready = true;
 		sodium_memzero(text, sizeof text);
 	}
-	pthread_mutex_unlock(&store->lock);
-	return store->dummy_ready ? store->dummy_hash : NULL;
+	pthread_mutex_unlock(&a->lock);
+	return a->dummy_ready ? a->dummy_hash : NULL;
 }
 
 /*

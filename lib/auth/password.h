@@ -10,6 +10,9 @@
 
 #include <stdbool.h>
 
+/** Room for a libsodium password hash string (crypto_pwhash_STRBYTES). */
+#define ERP__PASSWORD_HASH_CAP 128
+
 /**
  * Checks a password given as input: UTF-8 without NUL, ERP_PASSWORD_MIN to
  * ERP_PASSWORD_MAX bytes. Raises ERP_EINVALID naming `field`.

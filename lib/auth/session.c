@@ -18,12 +18,14 @@
 #include "core/cache_internal.h"
 #include "core/context_internal.h"
 #include "util/email.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/ident.h"
 #include "util/json_out.h"
+#include "auth_module.h"
 #include "login_throttle.h"
 #include "password.h"
-#include "user_internal.h"
+#include "membership.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -54,14 +56,9 @@ static void session_cache_key(char key[ERP__CACHE_KEY_MAX], const erp_store *sto
 
 static int list_push(erp__session_list *l, const char *hash)
 {
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		void *p = realloc(l->hash, cap * sizeof *l->hash);
-		if (!p)
-			return erp__oom();
-		l->hash = p;
-		l->cap = cap;
-	}
+	int rc = ERP__ARRAY_RESERVE(l->hash, l->cap, l->count + 1);
+	if (rc != ERP_OK)
+		return rc;
 	snprintf(l->hash[l->count++], ERP__SESSION_HASH_LEN + 1, "%s", hash);
 	return ERP_OK;
 }
@@ -118,7 +115,7 @@ void erp__sessions_forget(erp_store *store, erp__session_list *ended)
 				refused = true;
 		}
 		if (refused)
-			atomic_store(&store->session_cache_distrust_until_ms, erp__now_ms() + ttl);
+			atomic_store(&erp__auth_state_of(store)->session_cache_distrust_until_ms, erp__now_ms() + ttl);
 	}
 	free(ended->hash);
 	memset(ended, 0, sizeof *ended);
@@ -492,7 +489,7 @@ int erp_session_resume(erp_ctx **out_ctx, erp_store *store, const char *token)
 		return erp__error(ERP_EAUTH, NULL, NULL, "the token is malformed");
 	int64_t now = erp__now_ms();
 
-	if (erp__cache_shared(store) && now >= atomic_load(&store->session_cache_distrust_until_ms)) {
+	if (erp__cache_shared(store) && now >= atomic_load(&erp__auth_state_of(store)->session_cache_distrust_until_ms)) {
 		char key[ERP__CACHE_KEY_MAX];
 		erp_buf cached = ERP_BUF_INIT;
 		session_cache_key(key, store, hash);

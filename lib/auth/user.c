@@ -92,11 +92,6 @@ static int member_load(json_t **out, erp__tx *tx, const char *tenant_id, const c
 	return rc < 0 ? rc : ERP_OK;
 }
 
-static int not_a_member(const char *user_id)
-{
-	return erp__error(ERP_ENOTFOUND, ENTITY, "user_id", "user %s is not a member of this tenant", user_id);
-}
-
 /* Appends an audit row with the member before and after (either may be NULL). */
 static int audit_member(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *user_id, const json_t *before,
                         const json_t *after)
@@ -124,7 +119,7 @@ static int read_body(erp__tx *tx, void *payload)
 	if (job->user_id) {
 		int rc = member_load(&job->result, tx, job->ctx->tenant_id, job->user_id);
 		if (rc == ERP_OK && !job->result)
-			rc = not_a_member(job->user_id);
+			rc = erp__not_a_member(job->user_id);
 		return rc;
 	}
 	if (!(job->result = json_array()))
@@ -164,15 +159,6 @@ int erp_user_list(erp_buf *out, erp_ctx *ctx)
 }
 
 /* ---- new users and memberships (shared with invitation.c) -------------------------- */
-
-int erp__member_require(erp__tx *tx, const char *tenant_id, const char *user_id)
-{
-	erp_value p[2] = { erp__v_text(tenant_id), erp__v_text(user_id) };
-	int rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE tenant_id = $1 AND user_id = $2", p, 2);
-	if (rc < 0)
-		return rc;
-	return rc == 1 ? ERP_OK : not_a_member(user_id);
-}
 
 int erp__member_insert(erp__tx *tx, const erp_ctx *ctx, const char *user_id, int role)
 {
@@ -330,7 +316,7 @@ static int change_body(erp__tx *tx, void *payload)
 	if (rc != ERP_OK)
 		return rc;
 	if (!before)
-		return not_a_member(job->user_id);
+		return erp__not_a_member(job->user_id);
 	if ((rc = keep_an_admin(tx, ctx, job->user_id, before, job->kind, job->value)) != ERP_OK)
 		goto done;
 
@@ -443,7 +429,7 @@ static int password_check_body(erp__tx *tx, void *payload)
 		return ERP_OK;
 	rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE user_id = $1 AND tenant_id = $2", p, 2);
 	if (rc <= 0)
-		return rc < 0 ? rc : not_a_member(job->user_id);
+		return rc < 0 ? rc : erp__not_a_member(job->user_id);
 	if (strcmp(job->user_id, ctx->user_id) == 0)
 		return ERP_OK;
 	rc = erp__db_exists(tx, "SELECT 1 FROM {auth.memberships} WHERE user_id = $1 AND tenant_id <> $2", p, 2);

@@ -1,7 +1,7 @@
 /*
  * What users and memberships (user.c) share with invitations
- * (invitation.c) and sessions (session.c): checks of a new user, the
- * inserts of a user and a membership, and whether someone is a member.
+ * (invitation.c): checks of a new user, the inserts of a user and a
+ * membership (whether someone is a member: membership.h).
  * Each runs inside a transaction of user work (the tenant, as the store:
  * scope role 0).
  */
@@ -12,6 +12,7 @@
 #include "core/db.h"
 #include "util/email.h"
 #include "util/ident.h"
+#include "membership.h"
 
 /**
  * Checks a new user's email (lower-cased into `mail`), display name (NULL
@@ -39,12 +40,5 @@ int erp__user_insert(erp__tx *tx, char out_id[ERP__UUID_LEN + 1], const char *em
  * ERP_EEXISTS (field "email") when they are a member already.
  */
 int erp__member_insert(erp__tx *tx, const erp_ctx *ctx, const char *user_id, int role);
-
-/**
- * ERP_OK when `user_id` has a membership (enabled or not) in `tenant_id`;
- * else raises ERP_ENOTFOUND (field "user_id"), as every user call answers
- * for someone outside the tenant.
- */
-int erp__member_require(erp__tx *tx, const char *tenant_id, const char *user_id);
 
 #endif

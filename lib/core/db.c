@@ -1,5 +1,6 @@
 /* Transactions and SQL templates over the storage interface (db.h). */
 #include "db.h"
+#include "util/array.h"
 #include "util/error.h"
 
 #include <inttypes.h>
@@ -244,22 +245,19 @@ void erp__db_batch_free(erp__db_batch *b)
 
 int erp__db_batch_add(erp__db_batch *b, const char *tmpl, const erp_value *params, size_t nparams)
 {
-	if (b->count == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 16;
-		char **sql = realloc(b->sql, cap * sizeof *sql);
-		if (sql)
-			b->sql = sql;
-		erp_value **p = realloc(b->params, cap * sizeof *p);
-		if (p)
-			b->params = p;
-		size_t *n = realloc(b->nparams, cap * sizeof *n);
-		if (n)
-			b->nparams = n;
-		if (!sql || !p || !n)
-			return erp__oom();
-		b->cap = cap;
-	}
-	int rc = erp__sql_render(&b->tx->sql, b->tx->st->dialect, tmpl);
+	/* Three arrays of one capacity: each grows from it, and the batch keeps the least reached. */
+	size_t cap_sql = b->cap, cap_params = b->cap, cap_n = b->cap;
+	int rc = ERP__ARRAY_RESERVE(b->sql, cap_sql, b->count + 1);
+	if (rc == ERP_OK)
+		rc = ERP__ARRAY_RESERVE(b->params, cap_params, b->count + 1);
+	if (rc == ERP_OK)
+		rc = ERP__ARRAY_RESERVE(b->nparams, cap_n, b->count + 1);
+	if (rc != ERP_OK)
+		return rc;
+	b->cap = cap_sql < cap_params ? cap_sql : cap_params;
+	if (cap_n < b->cap)
+		b->cap = cap_n;
+	rc = erp__sql_render(&b->tx->sql, b->tx->st->dialect, tmpl);
 	if (rc != ERP_OK)
 		return rc;
 	/* The values and their texts in one block. */

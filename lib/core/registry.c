@@ -1,5 +1,6 @@
 /* Backend registries (registry.h, erp/sys/storage.h, erp/sys/cache.h). */
 #include "registry.h"
+#include "module.h"
 #include "util/error.h"
 #include "storage/sqlite/sqlite_backend.h"
 #include "cache/mem/mem_cache.h"
@@ -44,6 +45,7 @@ static void library_init_once(void)
 #ifdef ERP_HAVE_REDIS
 	add_cache(&erp__redis_cache_backend);
 #endif
+	erp__modules_init();
 }
 
 int erp__library_init(void)

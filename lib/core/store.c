@@ -1,13 +1,10 @@
 /* Opening, closing and checking stores (erp/store.h). */
-#include "auth/auth_options.h"
 #include "cache_internal.h"
 #include "db.h"
+#include "migrate.h"
+#include "module.h"
 #include "util/error.h"
 #include "util/json_out.h"
-#include "ledger/ledger_group.h"
-#include "ledger/ledger_verify.h"
-#include "stock/stock_verify.h"
-#include "migrate.h"
 #include "registry.h"
 #include "store_internal.h"
 
@@ -55,7 +52,7 @@ static int options_fill(erp_store_options *o, const erp_store_options *given)
 		return erp__invalid("statement_timeout_ms", "statement_timeout_ms must not be negative");
 	if (o->cache_max_bytes == 0)
 		o->cache_max_bytes = (size_t)64 << 20;
-	return erp__auth_options_fill(o);
+	return erp__modules_options(o);
 }
 
 static bool storage_complete(const erp_storage *s)
@@ -134,13 +131,7 @@ int erp_store_open(erp_store **out, const char *url, const erp_store_options *op
 		return erp__oom();
 	}
 	atomic_init(&store->cache_failures, 0);
-	atomic_init(&store->session_cache_distrust_until_ms, 0);
-	if (!(store->posts = erp__post_group_new())) {
-		pthread_mutex_destroy(&store->lock);
-		free(store);
-		return erp__oom();
-	}
-	if ((rc = options_fill(&store->opts, opts)) != ERP_OK ||
+	if ((rc = options_fill(&store->opts, opts)) != ERP_OK || (rc = erp__modules_start(store)) != ERP_OK ||
 	    (rc = open_storage(&store->storage, url, &store->opts)) != ERP_OK ||
 	    (rc = open_cache(&store->cache, store->opts.cache_url, &store->opts)) != ERP_OK ||
 	    (rc = erp__migrate(store, !store->opts.no_migrate)) != ERP_OK ||
@@ -162,9 +153,8 @@ void erp_store_close(erp_store *store)
 		store->cache->close(store->cache);
 	if (store->storage)
 		store->storage->close(store->storage);
+	erp__modules_stop(store);
 	pthread_mutex_destroy(&store->lock);
-	erp__post_group_free(store->posts);
-	sodium_memzero(store->dummy_hash, sizeof store->dummy_hash);
 	free(store);
 }
 
@@ -217,16 +207,15 @@ int erp_store_verify(erp_buf *out, erp_store *store)
 		erp_buf_dispose(&found);
 	}
 
-	/* The checks of each capability, each with its own entry in the report. */
-	static const struct {
-		const char *name;
-		int (*run)(erp_store *store, erp__strbuf *detail);
-	} parts[] = { { "ledger", erp__ledger_verify }, { "stock", erp__stock_verify } };
-	for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+	/* The checks of each module that has one, each with its own entry in the report. */
+	for (size_t k = 0; erp__modules[k]; k++) {
+		const erp__module *m = erp__modules[k];
+		if (!m->verify)
+			continue;
 		erp__strbuf detail = ERP__STRBUF_INIT;
-		rc = parts[k].run(store, &detail);
+		rc = m->verify(store, &detail);
 		whole &= erp__strbuf_ok(&detail);
-		whole &= !json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", parts[k].name, "ok", rc == ERP_OK, "detail",
+		whole &= !json_array_append_new(checks, json_pack("{s:s, s:b, s:s}", "name", m->name, "ok", rc == ERP_OK, "detail",
 		                                        detail.len ? erp__strbuf_cstr(&detail) : erp_error_last()->message));
 		if (rc != ERP_OK && first_failure == ERP_OK) {
 			first_failure = rc;

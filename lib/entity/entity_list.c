@@ -11,6 +11,7 @@
 
 #include "util/decimal.h"
 #include "entity_internal.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/cursor.h"
 #include "util/json_out.h"
@@ -57,31 +58,23 @@ static bool column_find(column *out, const erp__entity_type *t, const char *name
 /* Parameters of the statement being built; text values are owned by cells. */
 typedef struct {
 	erp_value *values;
-	erp__cell *cells;
-	size_t count, cap;
+	erp__cell *cells;   /* zeroed up to cells_cap */
+	size_t count, values_cap, cells_cap;
 } params;
 
 static erp_value *param_push(params *p)
 {
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		erp_value *v = realloc(p->values, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		p->values = v;
-		erp__cell *c = realloc(p->cells, cap * sizeof *c);
-		if (!c)
-			return NULL;
-		memset(c + p->cap, 0, (cap - p->cap) * sizeof *c);
-		p->cells = c;
-		p->cap = cap;
-	}
+	size_t zeroed = p->cells_cap;
+	if (!ERP__ARRAY_TRY_RESERVE(p->values, p->values_cap, p->count + 1) ||
+	    !ERP__ARRAY_TRY_RESERVE(p->cells, p->cells_cap, p->count + 1))
+		return NULL;
+	memset(p->cells + zeroed, 0, (p->cells_cap - zeroed) * sizeof *p->cells);
 	return &p->values[p->count++];
 }
 
 static void params_free(params *p)
 {
-	for (size_t i = 0; i < p->cap && p->cells; i++)
+	for (size_t i = 0; i < p->cells_cap && p->cells; i++)
 		free(p->cells[i].text);
 	free(p->cells);
 	free(p->values);

@@ -3,6 +3,7 @@
 
 #include "entity_internal.h"
 #include "entity_sql.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/json_out.h"
 
@@ -74,16 +75,8 @@ int erp__doc_load_lines(erp__tx *tx, const char *tenant, erp__doc *doc)
 		return rc;
 	size_t cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (doc->line_count == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			erp__row *p2 = realloc(doc->lines, ncap * sizeof *p2);
-			if (!p2) {
-				rc = erp__oom();
-				break;
-			}
-			doc->lines = p2;
-			cap = ncap;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(doc->lines, cap, doc->line_count + 1)) != ERP_OK)
+			break;
 		erp__row *line = &doc->lines[doc->line_count];
 		if ((rc = erp__row_init(line, lt)) != ERP_OK)
 			break;

@@ -3,6 +3,7 @@
 
 #include "util/currency.h"
 #include "util/decimal.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/json_out.h"
 
@@ -355,14 +356,8 @@ static bool memo_find(const erp__scales *sc, const char *key, int *scale)
 
 static void memo_add(erp__scales *sc, const char *key, int scale)
 {
-	if (sc->count == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 8;
-		scale_memo *p = realloc(sc->items, cap * sizeof *p);
-		if (!p)
-			return; /* only a memo */
-		sc->items = p;
-		sc->cap = cap;
-	}
+	if (!ERP__ARRAY_TRY_RESERVE(sc->items, sc->cap, sc->count + 1))
+		return; /* only a memo */
 	snprintf(sc->items[sc->count].key, sizeof sc->items[0].key, "%s", key);
 	sc->items[sc->count++].scale = scale;
 }

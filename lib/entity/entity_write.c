@@ -7,10 +7,10 @@
 
 #include "core/audit_internal.h"
 #include "entity_compute.h"
+#include "entity_hooks.h"
 #include "entity_internal.h"
 #include "entity_sql.h"
 #include "util/error.h"
-#include "stock/stock_rules.h"
 #include "util/json_out.h"
 
 #include <stdio.h>
@@ -491,8 +491,8 @@ static int update_body(erp__tx *tx, void *payload)
 		rc = unique_check(tx, tenant, &doc.row);
 	if (rc == ERP_OK)
 		rc = ancestors_check(tx, tenant, &doc.row, true);
-	if (rc == ERP_OK && strcmp(t->name, "core.product") == 0)
-		rc = erp__stock_product_update_check(tx, tenant, job->id, job->patch);
+	if (rc == ERP_OK)
+		rc = erp__entity_hooks_before_update(tx, t->name, tenant, job->id, job->patch);
 	json_t *lines = t->lines_type ? json_object_get(job->patch, "lines") : NULL;
 	if (rc == ERP_OK && lines)
 		rc = lines_merge(tx, job->ctx, &doc, lines, sc, &keep, &old_count);

@@ -175,9 +175,8 @@ static void run_batch(waiter **batch, size_t n)
 	free(live);
 }
 
-int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LEN + 1])
+int erp__post_grouped(erp__post_group *g, erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LEN + 1])
 {
-	erp__post_group *g = ctx->store->posts;
 	waiter me;
 	memset(&me, 0, sizeof me);
 	me.ctx = ctx;

@@ -9,6 +9,7 @@
 
 #include "core/context_internal.h"
 #include "core/db.h"
+#include "ledger_port.h"
 #include "util/ident.h"
 
 #include <sodium.h>
@@ -75,21 +76,5 @@ typedef struct {
  */
 int erp__post_run(erp_ctx *ctx, erp__post_request *reqs, size_t n, char (*ids)[ERP__UUID_LEN + 1]);
 
-/**
- * Posts one request, grouped with the concurrent requests of the same
- * store, tenant and acting user into one transaction (group commit; see
- * ledger_group.c). The answer — the id, or the error of this request —
- * is the same as erp__post_run() of it alone would give, and it comes once
- * the transaction holding the entry has committed.
- */
-int erp__post_grouped(erp_ctx *ctx, erp__post_request *req, char id[ERP__UUID_LEN + 1]);
-
-/**
- * Posts entries inside the caller's transaction (stock valuation): the
- * same checks and writes as erp_journal_post_batch(), all or none with the
- * caller's other writes. `ids` receives one id per entry.
- */
-int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
-                            char (*ids)[ERP__UUID_LEN + 1]);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "util/currency.h"
 #include "util/decimal.h"
+#include "util/array.h"
 #include "entity/entity_row.h"
 #include "util/error.h"
 #include "util/json_out.h"
@@ -28,7 +29,6 @@
 #include <string.h>
 
 #define MAX_LINES 10000
-#define MAX_BATCH 100000
 
 typedef struct {
 	char id[ERP__UUID_LEN + 1];
@@ -219,16 +219,8 @@ static int accounts_load(erp__tx *tx, post_job *job, const erp_journal_entry *e)
 	erp__strbuf_putc(&sql, ')');
 	if (n == 0)
 		goto out;
-	if (job->naccounts + n > job->accounts_cap) {
-		size_t cap = (job->naccounts + n) * 2;
-		account_info *a = realloc(job->accounts, cap * sizeof *a);
-		if (!a) {
-			rc = erp__oom();
-			goto out;
-		}
-		job->accounts = a;
-		job->accounts_cap = cap;
-	}
+	if ((rc = ERP__ARRAY_RESERVE(job->accounts, job->accounts_cap, job->naccounts + n)) != ERP_OK)
+		goto out;
 	erp_storage_rows *rows;
 	rc = erp__strbuf_ok(&sql) ? erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, n + 1) : erp__oom();
 	if (rc != ERP_OK)
@@ -770,242 +762,6 @@ int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *
 	return rc;
 }
 
-int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *entry)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
-	if (rc != ERP_OK)
-		return rc;
-	erp__post_request req = { entry, NULL, NULL, NULL };
-	char id[1][ERP__UUID_LEN + 1];
-	rc = erp__post_grouped(ctx, &req, id[0]);
-	return rc == ERP_OK && out_id ? erp_buf_set(out_id, id[0], ERP__UUID_LEN) : rc;
-}
-
-int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_entry *entries, size_t count)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
-	if (rc != ERP_OK)
-		return rc;
-	if (!entries || count < 1 || count > MAX_BATCH)
-		return erp__error(ERP_EINVALID, "financial.entry", "entries", "a batch has 1 to %d entries", MAX_BATCH);
-	erp__post_request *reqs = calloc(count, sizeof *reqs);
-	char (*ids)[ERP__UUID_LEN + 1] = calloc(count, sizeof *ids);
-	if (!reqs || !ids) {
-		free(reqs);
-		free(ids);
-		return erp__oom();
-	}
-	for (size_t i = 0; i < count; i++)
-		reqs[i].entry = &entries[i];
-	rc = erp__post_run(ctx, reqs, count, ids);
-	if (rc == ERP_OK && out_ids)
-		rc = erp__ids_json(out_ids, (const char (*)[37])ids, count);
-	free(reqs);
-	free(ids);
-	return rc;
-}
-
-/* ---- JSON ------------------------------------------------------------------------- */
-
-static int json_text(const char **out, json_t *obj, const char *key, const char *field, bool uuid_like)
-{
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return ERP_OK;
-	if (!json_is_string(v))
-		return erp__error(ERP_EINVALID, "financial.entry", field, "%s must be a string", field);
-	*out = json_string_value(v);
-	(void)uuid_like;
-	return ERP_OK;
-}
-
-static int json_amount(const char **out, json_t *line, const char *key, const char *field)
-{
-	json_t *v = json_object_get(line, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return ERP_OK;
-	if (json_is_real(v))
-		return erp__error(ERP_EINVALID, "financial.entry", field,
-		                  "%s must be a decimal string such as \"12.50\": JSON numbers with a fraction are floating point", field);
-	if (json_is_integer(v))
-		return erp__error(ERP_EINVALID, "financial.entry", field, "%s must be a decimal string such as \"12\"", field);
-	if (!json_is_string(v))
-		return erp__error(ERP_EINVALID, "financial.entry", field, "%s must be a decimal string", field);
-	*out = json_string_value(v);
-	return ERP_OK;
-}
-
-/* An entry read from JSON: the typed entry, its lines and their amount texts. */
-typedef struct {
-	erp_journal_entry e;
-	erp_journal_line *lines;
-	const char **debits, **credits;
-} json_entry;
-
-static void json_entry_free(json_entry *je)
-{
-	free(je->lines);
-	free(je->debits);
-	free(je->credits);
-	memset(je, 0, sizeof *je);
-}
-
-/*
- * Reads one entry object into `je` (strings borrowed from `root`). Fields
- * are named with `prefix` ("" or "entries[3].").
- */
-static int json_entry_read(json_entry *je, json_t *root, const char *prefix)
-{
-	static const char *const keys[] = { "journal_id", "date", "reference", "memo", "idempotency_key", "lines", NULL };
-	static const char *const line_keys[] = { "account_id", "debit", "credit", "currency", "partner_id", "analytic_account_id", "memo", NULL };
-	erp_journal_entry init = ERP_JOURNAL_ENTRY_INIT;
-	memset(je, 0, sizeof *je);
-	je->e = init;
-	char fld[96];
-	int rc;
-	if (!json_is_object(root)) {
-		/* "entries[3]" for a batch's entry, "json" for a lone one */
-		snprintf(fld, sizeof fld, "%.*s", prefix[0] ? (int)strlen(prefix) - 1 : 4, prefix[0] ? prefix : "json");
-		return erp__error(ERP_EINVALID, "financial.entry", fld, "an entry is a JSON object");
-	}
-	const char *key;
-	json_t *v;
-	json_object_foreach(root, key, v) {
-		bool known = false;
-		for (const char *const *k = keys; *k && !known; k++)
-			known = strcmp(*k, key) == 0;
-		if (!known) {
-			snprintf(fld, sizeof fld, "%s%.60s", prefix, key);
-			return erp__error(ERP_EINVALID, "financial.entry", fld, "an entry has no field '%.60s'", key);
-		}
-	}
-	static const char *const texts[] = { "journal_id", "date", "reference", "memo", "idempotency_key" };
-	const char **tdst[] = { &je->e.journal_id, &je->e.date, &je->e.reference, &je->e.memo, &je->e.idempotency_key };
-	for (int x = 0; x < 5; x++) {
-		snprintf(fld, sizeof fld, "%s%s", prefix, texts[x]);
-		if ((rc = json_text(tdst[x], root, texts[x], fld, x == 0)) != ERP_OK)
-			return rc;
-	}
-	json_t *jlines = json_object_get(root, "lines");
-	if (!json_is_array(jlines)) {
-		snprintf(fld, sizeof fld, "%slines", prefix);
-		return erp__error(ERP_EINVALID, "financial.entry", fld, "lines must be an array of 2 or more lines");
-	}
-	size_t n = json_array_size(jlines);
-	je->lines = calloc(n + 1, sizeof *je->lines);
-	je->debits = calloc(n + 1, sizeof *je->debits);
-	je->credits = calloc(n + 1, sizeof *je->credits);
-	if (!je->lines || !je->debits || !je->credits)
-		return erp__oom();
-	for (size_t k = 0; k < n; k++) {
-		json_t *l = json_array_get(jlines, k);
-		if (!json_is_object(l)) {
-			snprintf(fld, sizeof fld, "%slines[%zu]", prefix, k);
-			return erp__error(ERP_EINVALID, "financial.entry", fld, "a line is a JSON object");
-		}
-		json_object_foreach(l, key, v) {
-			bool known = false;
-			for (const char *const *kk = line_keys; *kk && !known; kk++)
-				known = strcmp(*kk, key) == 0;
-			if (!known) {
-				snprintf(fld, sizeof fld, "%slines[%zu].%.30s", prefix, k, key);
-				return erp__error(ERP_EINVALID, "financial.entry", fld, "a line has no field '%.30s'", key);
-			}
-		}
-		const char *names[] = { "account_id", "currency", "partner_id", "analytic_account_id", "memo" };
-		const char **dst[] = { &je->lines[k].account_id, &je->lines[k].currency, &je->lines[k].partner_id,
-		                       &je->lines[k].analytic_account_id, &je->lines[k].memo };
-		for (int x = 0; x < 5; x++) {
-			snprintf(fld, sizeof fld, "%slines[%zu].%s", prefix, k, names[x]);
-			if ((rc = json_text(dst[x], l, names[x], fld, false)) != ERP_OK)
-				return rc;
-		}
-		snprintf(fld, sizeof fld, "%slines[%zu].debit", prefix, k);
-		if ((rc = json_amount(&je->debits[k], l, "debit", fld)) != ERP_OK)
-			return rc;
-		snprintf(fld, sizeof fld, "%slines[%zu].credit", prefix, k);
-		if ((rc = json_amount(&je->credits[k], l, "credit", fld)) != ERP_OK)
-			return rc;
-		if (!je->debits[k] && !je->credits[k]) {
-			snprintf(fld, sizeof fld, "%slines[%zu].debit", prefix, k);
-			return erp__error(ERP_EINVALID, "financial.entry", fld, "a line has a debit or a credit");
-		}
-	}
-	je->e.lines = je->lines;
-	je->e.line_count = n;
-	return ERP_OK;
-}
-
-int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
-	if (rc != ERP_OK)
-		return rc;
-	json_error_t jerr;
-	json_t *root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
-	if (!root && json && erp__json_load_oom(&jerr))
-		return erp__oom();
-	if (!root)
-		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
-	json_entry je;
-	rc = json_entry_read(&je, root, "");
-	char id[1][ERP__UUID_LEN + 1];
-	if (rc == ERP_OK) {
-		erp__post_request req = { &je.e, je.debits, je.credits, NULL };
-		rc = erp__post_grouped(ctx, &req, id[0]);
-	}
-	if (rc == ERP_OK && out)
-		rc = erp_journal_get(out, ctx, id[0]);
-	json_entry_free(&je);
-	json_decref(root);
-	return rc;
-}
-
-int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json)
-{
-	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
-	if (rc != ERP_OK)
-		return rc;
-	json_error_t jerr;
-	json_t *root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
-	if (!root && json && erp__json_load_oom(&jerr))
-		return erp__oom();
-	if (!root)
-		return erp__error(ERP_EINVALID, "financial.entry", "json", "%s", json ? jerr.text : "json is NULL");
-	size_t n = json_array_size(root);
-	if (!json_is_array(root) || n < 1 || n > MAX_BATCH) {
-		json_decref(root);
-		return erp__error(ERP_EINVALID, "financial.entry", "entries", "a batch is a JSON array of 1 to %d entries", MAX_BATCH);
-	}
-	json_entry *je = calloc(n, sizeof *je);
-	erp__post_request *reqs = calloc(n, sizeof *reqs);
-	char (*ids)[ERP__UUID_LEN + 1] = calloc(n, sizeof *ids);
-	rc = je && reqs && ids ? ERP_OK : erp__oom();
-	for (size_t i = 0; rc == ERP_OK && i < n; i++) {
-		char prefix[32];
-		/* a batch of one names its fields as a lone entry does, like erp_journal_post_batch */
-		if (n > 1)
-			snprintf(prefix, sizeof prefix, "entries[%zu].", i);
-		else
-			prefix[0] = '\0';
-		rc = json_entry_read(&je[i], json_array_get(root, i), prefix);
-		reqs[i] = (erp__post_request){ &je[i].e, je[i].debits, je[i].credits, NULL };
-	}
-	if (rc == ERP_OK)
-		rc = erp__post_run(ctx, reqs, n, ids);
-	if (rc == ERP_OK && out_ids)
-		rc = erp__ids_json(out_ids, (const char (*)[37])ids, n);
-	for (size_t i = 0; je && i < n; i++)
-		json_entry_free(&je[i]);
-	free(je);
-	free(reqs);
-	free(ids);
-	json_decref(root);
-	return rc;
-}
-
 /* ---- reversal ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -1038,15 +794,9 @@ static const char *keep(reverse_job *job, const char *s)
 {
 	if (!s)
 		return NULL;
-	if (job->nowned == job->owned_cap) {
-		size_t cap = job->owned_cap ? job->owned_cap * 2 : 16;
-		char **p = realloc(job->owned, cap * sizeof *p);
-		if (!p) {
-			job->oom = true;
-			return NULL;
-		}
-		job->owned = p;
-		job->owned_cap = cap;
+	if (!ERP__ARRAY_TRY_RESERVE(job->owned, job->owned_cap, job->nowned + 1)) {
+		job->oom = true;
+		return NULL;
 	}
 	char *copy = strdup(s);
 	if (!copy)
@@ -1100,15 +850,8 @@ static int reverse_body(erp__tx *tx, void *payload)
 		return rc;
 	size_t n = 0, cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			erp_journal_line *l = realloc(job->lines, cap * sizeof *l);
-			if (!l) {
-				rc = erp__oom();
-				break;
-			}
-			job->lines = l;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(job->lines, cap, n + 1)) != ERP_OK)
+			break;
 		char s[7][24];
 		erp_journal_line *l = &job->lines[n++];
 		l->account_id = keep(job, erp__db_text(tx, rows, 0, s[0]));

@@ -6,7 +6,9 @@
 #include <erp/ledger.h>
 
 #include "util/decimal.h"
+#include "core/db_where.h"
 #include "entity/entity_row.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/cursor.h"
 #include "util/json_out.h"
@@ -111,15 +113,8 @@ static int get_body(erp__tx *tx, void *payload)
 	line *lines = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			line *l2 = realloc(lines, cap * sizeof *l2);
-			if (!l2) {
-				rc = erp__oom();
-				break;
-			}
-			lines = l2;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(lines, cap, n + 1)) != ERP_OK)
+			break;
 		line *l = &lines[n++];
 		char s[8][24];
 		const char *v;
@@ -199,31 +194,22 @@ static int list_body(erp__tx *tx, void *payload)
 	list_job *job = payload;
 	erp__strbuf *sb = &job->out;
 	erp__strbuf_clear(sb);
-	erp_value p[6];
-	size_t n = 0;
-	char sql[600];
-	int len = snprintf(sql, sizeof sql, "SELECT id, seq, journal_id, date, reference, memo, reversal_of, created_at, created_by "
-	                                    "FROM {financial.entries} WHERE tenant_id = $1");
-	p[n++] = erp__v_text(job->ctx->tenant_id);
-	if (job->from) {
-		p[n++] = erp__v_text(job->from);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND date >= $%zu", n);
-	}
-	if (job->to) {
-		p[n++] = erp__v_text(job->to);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND date <= $%zu", n);
-	}
-	if (job->journal) {
-		p[n++] = erp__v_text(job->journal);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND journal_id = $%zu", n);
-	}
-	if (job->before_seq) {
-		p[n++] = erp__v_int(job->before_seq);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND seq < $%zu", n);
-	}
-	snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY seq DESC LIMIT %d", job->limit + 1);
+	erp__where w = ERP__WHERE_INIT;
+	erp__strbuf_puts(&w.sql, "SELECT id, seq, journal_id, date, reference, memo, reversal_of, created_at, created_by "
+	                         "FROM {financial.entries}");
+	erp__where_and(&w, "tenant_id = ?", erp__v_text(job->ctx->tenant_id));
+	if (job->from)
+		erp__where_and(&w, "date >= ?", erp__v_text(job->from));
+	if (job->to)
+		erp__where_and(&w, "date <= ?", erp__v_text(job->to));
+	if (job->journal)
+		erp__where_and(&w, "journal_id = ?", erp__v_text(job->journal));
+	if (job->before_seq)
+		erp__where_and(&w, "seq < ?", erp__v_int(job->before_seq));
+	erp__where_append(&w, " ORDER BY seq DESC LIMIT ?", erp__v_int(job->limit + 1));
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, sql, p, n);
+	int rc = erp__where_query(&rows, tx, &w);
+	erp__where_free(&w);
 	if (rc != ERP_OK)
 		return rc;
 	erp__strbuf_puts(sb, "{\"items\":[");
@@ -360,26 +346,20 @@ static int balance_body(erp__tx *tx, void *payload)
 	int rc = job->account ? check_account(tx, tenant, job->account) : ERP_OK;
 	if (rc != ERP_OK)
 		return rc;
-	erp_value p[3];
-	size_t n = 0;
-	char sql[700];
-	p[n++] = erp__v_text(tenant);
-	int len = snprintf(sql, sizeof sql,
-	                   "SELECT b.account_id, b.currency, b.debit, b.credit, a.\"code\", a.\"name\" "
-	                   "FROM {financial.balances} b JOIN {financial.accounts} a ON a.tenant_id = b.tenant_id AND a.id = b.account_id "
-	                   "WHERE b.tenant_id = $1");
-	if (job->account) {
-		p[n++] = erp__v_text(job->account);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND b.account_id = $%zu", n);
-	}
-	if (job->as_of) {
-		p[n++] = erp__v_text(job->as_of);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND b.date <= $%zu", n);
-	}
+	erp__where w = ERP__WHERE_INIT;
+	erp__strbuf_puts(&w.sql, "SELECT b.account_id, b.currency, b.debit, b.credit, a.\"code\", a.\"name\" "
+	                         "FROM {financial.balances} b JOIN {financial.accounts} a ON a.tenant_id = b.tenant_id AND a.id = b.account_id");
+	erp__where_and(&w, "b.tenant_id = ?", erp__v_text(tenant));
+	if (job->account)
+		erp__where_and(&w, "b.account_id = ?", erp__v_text(job->account));
+	if (job->as_of)
+		erp__where_and(&w, "b.date <= ?", erp__v_text(job->as_of));
 	/* Days are added up here, in 128 bits, not by the database (whose sums of int64 may overflow). */
-	snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY a.\"code\", b.account_id, b.currency");
+	erp__strbuf_puts(&w.sql, " ORDER BY a.\"code\", b.account_id, b.currency");
 	erp_storage_rows *rows;
-	if ((rc = erp__db_query(&rows, tx, sql, p, n)) != ERP_OK)
+	rc = erp__where_query(&rows, tx, &w);
+	erp__where_free(&w);
+	if (rc != ERP_OK)
 		return rc;
 	typedef struct {
 		char account[ERP__UUID_LEN + 1], currency[4];
@@ -395,15 +375,8 @@ static int balance_body(erp__tx *tx, void *payload)
 		c = c ? c : "";
 		row *x = count ? &r[count - 1] : NULL;
 		if (!x || strcmp(x->account, a) != 0 || strcmp(x->currency, c) != 0) {
-			if (count == cap) {
-				cap = cap ? cap * 2 : 16;
-				row *r2 = realloc(r, cap * sizeof *r2);
-				if (!r2) {
-					rc = erp__oom();
-					break;
-				}
-				r = r2;
-			}
+			if ((rc = ERP__ARRAY_RESERVE(r, cap, count + 1)) != ERP_OK)
+				break;
 			x = &r[count++];
 			const char *v;
 			snprintf(x->account, sizeof x->account, "%s", a);
@@ -547,14 +520,8 @@ static running *running_find(runnings *r, const char *currency)
 	for (size_t i = 0; i < r->n; i++)
 		if (strcmp(r->items[i].currency, currency) == 0)
 			return &r->items[i];
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		running *p = realloc(r->items, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		r->items = p;
-		r->cap = cap;
-	}
+	if (!ERP__ARRAY_TRY_RESERVE(r->items, r->cap, r->n + 1))
+		return NULL;
 	snprintf(r->items[r->n].currency, sizeof r->items[r->n].currency, "%s", currency);
 	r->items[r->n].balance = 0;
 	return &r->items[r->n++];
@@ -630,32 +597,23 @@ static int gl_body(erp__tx *tx, void *payload)
 		erp__strbuf_putc(sb, '}');
 	}
 	erp__strbuf_puts(sb, "],\"lines\":[");
-	erp_value p[8];
-	size_t n = 0;
-	char sql[900];
-	p[n++] = erp__v_text(tenant);
-	p[n++] = erp__v_text(job->account);
-	int len = snprintf(sql, sizeof sql,
-	                   "SELECT l.entry_id, l.seq, l.date, l.line_no, l.currency, l.debit, l.credit, l.memo, e.reference "
-	                   "FROM {financial.entry_lines} l JOIN {financial.entries} e ON e.tenant_id = l.tenant_id AND e.id = l.entry_id "
-	                   "WHERE l.tenant_id = $1 AND l.account_id = $2");
-	if (job->from) {
-		p[n++] = erp__v_text(job->from);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND l.date >= $%zu", n);
-	}
-	if (job->to) {
-		p[n++] = erp__v_text(job->to);
-		len += snprintf(sql + len, sizeof sql - (size_t)len, " AND l.date <= $%zu", n);
-	}
+	erp__where w = ERP__WHERE_INIT;
+	erp__strbuf_puts(&w.sql, "SELECT l.entry_id, l.seq, l.date, l.line_no, l.currency, l.debit, l.credit, l.memo, e.reference "
+	                         "FROM {financial.entry_lines} l JOIN {financial.entries} e ON e.tenant_id = l.tenant_id AND e.id = l.entry_id");
+	erp__where_and(&w, "l.tenant_id = ?", erp__v_text(tenant));
+	erp__where_and(&w, "l.account_id = ?", erp__v_text(job->account));
+	if (job->from)
+		erp__where_and(&w, "l.date >= ?", erp__v_text(job->from));
+	if (job->to)
+		erp__where_and(&w, "l.date <= ?", erp__v_text(job->to));
 	if (job->cursor) {
-		p[n++] = erp__v_text(json_string_value(json_array_get(job->cursor, 0)));
-		p[n++] = erp__v_int(json_integer_value(json_array_get(job->cursor, 1)));
-		p[n++] = erp__v_int(json_integer_value(json_array_get(job->cursor, 2)));
-		len += snprintf(sql + len, sizeof sql - (size_t)len,
-		                " AND (l.date > $%zu OR (l.date = $%zu AND (l.seq > $%zu OR (l.seq = $%zu AND l.line_no > $%zu))))",
-		                n - 2, n - 2, n - 1, n - 1, n);
+		static const char *const position[] = { "l.date", "l.seq", "l.line_no" };
+		const erp_value at[] = { erp__v_text(json_string_value(json_array_get(job->cursor, 0))),
+			                 erp__v_int(json_integer_value(json_array_get(job->cursor, 1))),
+			                 erp__v_int(json_integer_value(json_array_get(job->cursor, 2))) };
+		erp__where_after(&w, position, at, 3);
 	}
-	snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY l.date, l.seq, l.line_no LIMIT %d", job->limit + 1);
+	erp__where_append(&w, " ORDER BY l.date, l.seq, l.line_no LIMIT ?", erp__v_int(job->limit + 1));
 	typedef struct {
 		char entry[ERP__UUID_LEN + 1], date[11], currency[4];
 		int64_t seq, line, debit, credit;
@@ -666,7 +624,8 @@ static int gl_body(erp__tx *tx, void *payload)
 	bool more = false;
 	erp_storage_rows *rows = NULL;
 	if (rc == ERP_OK)
-		rc = lines ? erp__db_query(&rows, tx, sql, p, n) : erp__oom();
+		rc = lines ? erp__where_query(&rows, tx, &w) : erp__oom();
+	erp__where_free(&w);
 	while (rc == ERP_OK) {
 		int step = erp__db_next(tx, rows);
 		if (step <= 0) {

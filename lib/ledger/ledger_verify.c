@@ -2,6 +2,7 @@
 #include "ledger_verify.h"
 
 #include "core/db.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "ledger_internal.h"
 
@@ -94,7 +95,7 @@ static int chain_body(erp__tx *tx, void *payload)
 	char prev[ERP__HASH_HEX] = "";
 	int64_t expect_seq = 1, debits = 0; /* debits: their sum, kept at INT64_MAX as posted_total is */
 	char **line_memos = NULL;
-	size_t nmemos = 0;
+	size_t nmemos = 0, memos_cap = 0;
 	while (rc == ERP_OK) {
 		int step = erp__db_next(tx, rows);
 		if (step < 0) {
@@ -131,19 +132,9 @@ static int chain_body(erp__tx *tx, void *payload)
 			snprintf(e.created_at, sizeof e.created_at, "%s", (v = erp__db_text(tx, rows, 10, t)) ? v : "");
 			e.created_by = owned[nowned++] = dup_col(tx, rows, 11);
 		}
-		if (e.line_count == cap) {
-			cap = cap ? cap * 2 : 4;
-			erp__ledger_line *l = realloc(e.lines, cap * sizeof *l);
-			char **m = realloc(line_memos, (nmemos + cap) * sizeof *m);
-			if (l)
-				e.lines = l;
-			if (m)
-				line_memos = m;
-			if (!l || !m) {
-				rc = erp__oom();
-				break;
-			}
-		}
+		if ((rc = ERP__ARRAY_RESERVE(e.lines, cap, e.line_count + 1)) != ERP_OK ||
+		    (rc = ERP__ARRAY_RESERVE(line_memos, memos_cap, nmemos + 1)) != ERP_OK)
+			break;
 		erp__ledger_line *l = &e.lines[e.line_count++];
 		memset(l, 0, sizeof *l);
 		char t[24];
@@ -249,15 +240,8 @@ static int tenants_body(erp__tx *tx, void *payload)
 		return rc;
 	size_t cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (list->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *p = realloc(list->ids, cap * sizeof *list->ids);
-			if (!p) {
-				rc = erp__oom();
-				break;
-			}
-			list->ids = p;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(list->ids, cap, list->n + 1)) != ERP_OK)
+			break;
 		char s[24];
 		const char *id = erp__db_text(tx, rows, 0, s);
 		snprintf(list->ids[list->n++], ERP__UUID_LEN + 1, "%s", id ? id : "");

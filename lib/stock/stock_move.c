@@ -6,11 +6,13 @@
  * writes moves, quants, layers and daily totals together.
  */
 #include "stock_internal.h"
+#include "core/batch.h"
 
 #include "util/decimal.h"
+#include "util/array.h"
 #include "util/error.h"
 #include "util/json_out.h"
-#include "ledger/ledger_internal.h"
+#include "ledger/ledger_port.h"
 #include "stock_valuation.h"
 
 #include <jansson.h>
@@ -227,14 +229,9 @@ static int job_alloc(move_job *job)
 static int layer_add(move_job *job, size_t move, const char *kind, size_t product, int64_t seq, int64_t qty,
                      int64_t value, int64_t rq, int64_t rv)
 {
-	if (job->nlayers == job->layers_cap) {
-		size_t cap = job->layers_cap ? job->layers_cap * 2 : 16;
-		new_layer *p = realloc(job->layers, cap * sizeof *p);
-		if (!p)
-			return erp__oom();
-		job->layers = p;
-		job->layers_cap = cap;
-	}
+	int rc = ERP__ARRAY_RESERVE(job->layers, job->layers_cap, job->nlayers + 1);
+	if (rc != ERP_OK)
+		return rc;
 	job->layers[job->nlayers++] = (new_layer){ move, kind, product, seq, qty, value, rq, rv };
 	return ERP_OK;
 }
@@ -242,14 +239,9 @@ static int layer_add(move_job *job, size_t move, const char *kind, size_t produc
 static int delta_add(move_job *job, size_t move, const char *product, const char *location, const char *date,
                      int64_t delta)
 {
-	if (job->ndeltas == job->deltas_cap) {
-		size_t cap = job->deltas_cap ? job->deltas_cap * 2 : 16;
-		quant_delta *p = realloc(job->deltas, cap * sizeof *p);
-		if (!p)
-			return erp__oom();
-		job->deltas = p;
-		job->deltas_cap = cap;
-	}
+	int rc = ERP__ARRAY_RESERVE(job->deltas, job->deltas_cap, job->ndeltas + 1);
+	if (rc != ERP_OK)
+		return rc;
 	quant_delta *d = &job->deltas[job->ndeltas++];
 	d->move = move;
 	snprintf(d->product, sizeof d->product, "%s", product);
@@ -427,16 +419,8 @@ static int product_lock(erp__tx *tx, move_job *job, product_slot *s)
 	if (rc != ERP_OK)
 		return rc;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (v->nopen == v->cap) {
-			size_t cap = v->cap ? v->cap * 2 : 8;
-			erp__open_layer *o = realloc(v->open, cap * sizeof *o);
-			if (!o) {
-				rc = erp__oom();
-				break;
-			}
-			v->open = o;
-			v->cap = cap;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(v->open, v->cap, v->nopen + 1)) != ERP_OK)
+			break;
 		erp__open_layer *l = &v->open[v->nopen++];
 		l->seq = erp__db_int(tx, rows, 0);
 		l->qty = erp__db_int(tx, rows, 1);
@@ -965,42 +949,29 @@ int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_move *move)
 	return rc == ERP_OK && out_id ? erp_buf_set(out_id, id[0], ERP__UUID_LEN) : rc;
 }
 
+static void batch_fill(void *request, const void *items, size_t i)
+{
+	((move_request *)request)->m = &((const erp_move *)items)[i];
+}
+
+static int batch_move(erp_ctx *ctx, void *requests, size_t n, char (*ids)[ERP__UUID_LEN + 1])
+{
+	return move_run(ctx, requests, n, ids);
+}
+
+static const erp__batch move_batch = { NULL, "count", "moves", MAX_BATCH, sizeof(move_request), batch_fill, batch_move };
+
 int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_move *moves, size_t count)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "moving stock");
-	if (rc != ERP_OK)
-		return rc;
-	if (!moves || count < 1 || count > MAX_BATCH)
-		return erp__invalid("count", "a batch has 1 to %d moves", MAX_BATCH);
-	move_request *reqs = calloc(count, sizeof *reqs);
-	char (*ids)[ERP__UUID_LEN + 1] = calloc(count, sizeof *ids);
-	if (!reqs || !ids) {
-		free(reqs);
-		free(ids);
-		return erp__oom();
-	}
-	for (size_t i = 0; i < count; i++)
-		reqs[i].m = &moves[i];
-	rc = move_run(ctx, reqs, count, ids);
-	if (rc == ERP_OK && out_ids)
-		rc = erp__ids_json(out_ids, (const char (*)[37])ids, count);
-	free(reqs);
-	free(ids);
-	return rc;
+	return rc == ERP_OK ? erp__batch_run(out_ids, ctx, &move_batch, moves, count) : rc;
 }
 
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
 static int json_text(const char **out, json_t *obj, const char *key)
 {
-	json_t *v = json_object_get(obj, key);
-	*out = NULL;
-	if (!v || json_is_null(v))
-		return ERP_OK;
-	if (!json_is_string(v))
-		return erp__error(ERP_EINVALID, ENTITY, key, "%s must be a string", key);
-	*out = json_string_value(v);
-	return ERP_OK;
+	return erp__json_opt_text(out, obj, key, ENTITY, key);
 }
 
 int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json)
@@ -1022,18 +993,11 @@ int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json)
 	}
 	static const char *const known[] = { "product_id", "quantity", "location_id", "location_dest_id", "date", "unit_cost",
 		                             "reference", "idempotency_key", "reservation_id", NULL };
-	const char *key;
-	json_t *val;
-	json_object_foreach(root, key, val)
-	{
-		bool ok = false;
-		for (size_t k = 0; known[k] && !ok; k++)
-			ok = strcmp(key, known[k]) == 0;
-		if (!ok) {
-			rc = erp__error(ERP_EINVALID, ENTITY, key, "unknown field '%.60s'", key);
-			json_decref(root);
-			return rc;
-		}
+	const char *key = erp__json_unknown_key(root, known);
+	if (key) {
+		rc = erp__error(ERP_EINVALID, ENTITY, key, "unknown field '%.60s'", key);
+		json_decref(root);
+		return rc;
 	}
 	erp_move m = ERP_MOVE_INIT;
 	move_request req = { &m, NULL, NULL };

@@ -6,6 +6,8 @@
  */
 #include "stock_internal.h"
 
+#include "core/db_where.h"
+#include "util/array.h"
 #include "util/cursor.h"
 
 #include "util/decimal.h"
@@ -49,17 +51,12 @@ static int product_get(const erp__stock_product **out, erp__tx *tx, const char *
 			*out = &c->p[k];
 			return ERP_OK;
 		}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		erp__stock_product *p = realloc(c->p, cap * sizeof *p);
-		if (!p)
-			return erp__oom();
-		c->p = p;
-		c->cap = cap;
-	}
+	int rc = ERP__ARRAY_RESERVE(c->p, c->cap, c->n + 1);
+	if (rc != ERP_OK)
+		return rc;
 	if (!c->sc && !(c->sc = erp__scales_new()))
 		return erp__oom();
-	int rc = erp__stock_product_load(tx, tenant, c->sc, id, "product_id", &c->p[c->n]);
+	rc = erp__stock_product_load(tx, tenant, c->sc, id, "product_id", &c->p[c->n]);
 	if (rc != ERP_OK)
 		return rc;
 	*out = &c->p[c->n++];
@@ -244,46 +241,31 @@ int erp_stock_move_get(erp_buf *out, erp_ctx *ctx, const char *id)
 
 static int moves_body(erp__tx *tx, read_job *job)
 {
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	erp_value p[8];
-	size_t n = 0;
-	p[n++] = erp__v_text(job->ctx->tenant_id);
-	erp__strbuf_puts(&sql, "SELECT " MOVE_COLUMNS " FROM {inventory.moves} WHERE tenant_id = $1");
-	if (job->product[0]) {
-		p[n++] = erp__v_text(job->product);
-		erp__strbuf_printf(&sql, " AND product_id = $%zu", n);
-	}
-	if (job->location[0]) {
-		p[n++] = erp__v_text(job->location);
-		erp__strbuf_printf(&sql, " AND (location_id = $%zu OR location_dest_id = $%zu)", n, n);
-	}
-	if (job->date_from[0]) {
-		p[n++] = erp__v_text(job->date_from);
-		erp__strbuf_printf(&sql, " AND date >= $%zu", n);
-	}
-	if (job->date_to[0]) {
-		p[n++] = erp__v_text(job->date_to);
-		erp__strbuf_printf(&sql, " AND date <= $%zu", n);
-	}
+	erp__where w = ERP__WHERE_INIT;
+	erp__strbuf_puts(&w.sql, "SELECT " MOVE_COLUMNS " FROM {inventory.moves}");
+	erp__where_and(&w, "tenant_id = ?", erp__v_text(job->ctx->tenant_id));
+	if (job->product[0])
+		erp__where_and(&w, "product_id = ?", erp__v_text(job->product));
+	if (job->location[0])
+		erp__where_and(&w, "(location_id = ? OR location_dest_id = ?)", erp__v_text(job->location));
+	if (job->date_from[0])
+		erp__where_and(&w, "date >= ?", erp__v_text(job->date_from));
+	if (job->date_to[0])
+		erp__where_and(&w, "date <= ?", erp__v_text(job->date_to));
 	if (job->cursor_date[0]) {
-		p[n++] = erp__v_text(job->cursor_date);
-		p[n++] = erp__v_text(job->cursor_id);
-		erp__strbuf_printf(&sql, " AND (date > $%zu OR (date = $%zu AND id > $%zu))", n - 1, n - 1, n);
+		static const char *const position[] = { "date", "id" };
+		const erp_value at[] = { erp__v_text(job->cursor_date), erp__v_text(job->cursor_id) };
+		erp__where_after(&w, position, at, 2);
 	}
-	p[n++] = erp__v_int(job->limit + 1);
-	erp__strbuf_printf(&sql, " ORDER BY date, id LIMIT $%zu", n);
-	if (!erp__strbuf_ok(&sql)) {
-		erp__strbuf_free(&sql);
-		return erp__oom();
-	}
-	json_t *items = json_array();
+	erp__where_append(&w, " ORDER BY date, id LIMIT ?", erp__v_int(job->limit + 1));
+	json_t *items = erp__where_ok(&w) ? json_array() : NULL;
 	if (!items) {
-		erp__strbuf_free(&sql);
+		erp__where_free(&w);
 		return erp__oom();
 	}
 	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, erp__strbuf_cstr(&sql), p, n);
-	erp__strbuf_free(&sql);
+	int rc = erp__where_query(&rows, tx, &w);
+	erp__where_free(&w);
 	if (rc != ERP_OK) {
 		json_decref(items);
 		return rc;
@@ -292,17 +274,14 @@ static int moves_body(erp__tx *tx, read_job *job)
 	char last_date[11] = "", last_id[ERP__UUID_LEN + 1] = "";
 	bool more = false;
 	move_row *list = NULL;
+	size_t cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
 		if (count == job->limit) {
 			more = true;
 			break;
 		}
-		move_row *grown = realloc(list, (size_t)(count + 1) * sizeof *list);
-		if (!grown) {
-			rc = erp__oom();
+		if ((rc = ERP__ARRAY_RESERVE(list, cap, (size_t)count + 1)) != ERP_OK)
 			break;
-		}
-		list = grown;
 		move_row_read(&list[count++], tx, rows, 15);
 	}
 	erp__db_close(tx, rows);
@@ -311,7 +290,7 @@ static int moves_body(erp__tx *tx, read_job *job)
 		if ((rc = move_json(&m, tx, job, &list[k])) != ERP_OK)
 			break;
 		snprintf(last_date, sizeof last_date, "%.10s", list[k].text[5]);
-		snprintf(last_id, sizeof last_id, "%s", list[k].text[0]);
+		snprintf(last_id, sizeof last_id, "%.*s", ERP__UUID_LEN, list[k].text[0]);
 		if (json_array_append_new(items, m) != 0) {
 			rc = erp__oom();
 			break;
@@ -497,23 +476,19 @@ static int level_of(erp_stock_level *out, erp__tx *tx, const char *tenant, const
 {
 	memset(out, 0, sizeof *out);
 	/* parameters: tenant, product, then the location and the day when given */
-	erp_value p[4] = { erp__v_text(tenant), erp__v_text(product) };
-	size_t n = 2;
-	erp__strbuf sql = ERP__STRBUF_INIT;
-	erp__strbuf_puts(&sql, as_of[0] ? "SELECT coalesce(sum(quantity), 0) FROM {inventory.quant_days}"
-	                                 : "SELECT coalesce(sum(quantity), 0) FROM {inventory.quants}");
-	erp__strbuf_puts(&sql, " WHERE tenant_id = $1 AND product_id = $2");
-	if (location[0]) {
-		p[n++] = erp__v_text(location);
-		erp__strbuf_printf(&sql, " AND location_id = $%zu", n);
-	}
-	if (as_of[0]) {
-		p[n++] = erp__v_text(as_of);
-		erp__strbuf_printf(&sql, " AND day <= $%zu", n);
-	}
+	erp__where w = ERP__WHERE_INIT;
+	erp__strbuf_puts(&w.sql, as_of[0] ? "SELECT coalesce(sum(quantity), 0) FROM {inventory.quant_days}"
+	                                   : "SELECT coalesce(sum(quantity), 0) FROM {inventory.quants}");
+	erp__where_and(&w, "tenant_id = ?", erp__v_text(tenant));
+	erp__where_and(&w, "product_id = ?", erp__v_text(product));
+	if (location[0])
+		erp__where_and(&w, "location_id = ?", erp__v_text(location));
+	if (as_of[0])
+		erp__where_and(&w, "day <= ?", erp__v_text(as_of));
 	char total[32];
-	int rc = erp__strbuf_ok(&sql) ? erp__db_first_text(tx, erp__strbuf_cstr(&sql), p, n, total, sizeof total) : erp__oom();
-	erp__strbuf_free(&sql);
+	int rc = erp__where_ok(&w) ? erp__db_first_text(tx, erp__strbuf_cstr(&w.sql), w.params, w.nparams, total, sizeof total)
+	                           : erp__oom();
+	erp__where_free(&w);
 	if (rc < 0)
 		return rc;
 	long long v = 0;
@@ -586,15 +561,8 @@ static int quants_body(erp__tx *tx, read_job *job)
 	size_t n = 0, cap = 0;
 	char (*keys)[2][ERP__UUID_LEN + 1] = NULL;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *k = realloc(keys, cap * sizeof *keys);
-			if (!k) {
-				rc = erp__oom();
-				break;
-			}
-			keys = k;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(keys, cap, n + 1)) != ERP_OK)
+			break;
 		char s[24];
 		const char *a = erp__db_text(tx, rows, 0, s);
 		snprintf(keys[n][0], ERP__UUID_LEN + 1, "%s", a ? a : "");
@@ -655,15 +623,8 @@ static int valuation_body(erp__tx *tx, read_job *job)
 	row *list = NULL;
 	size_t n = 0, cap = 0;
 	while ((rc = erp__db_next(tx, rows)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			void *l = realloc(list, cap * sizeof *list);
-			if (!l) {
-				rc = erp__oom();
-				break;
-			}
-			list = l;
-		}
+		if ((rc = ERP__ARRAY_RESERVE(list, cap, n + 1)) != ERP_OK)
+			break;
 		char s[24];
 		const char *id = erp__db_text(tx, rows, 0, s);
 		snprintf(list[n].id, sizeof list[n].id, "%s", id ? id : "");

@@ -1,6 +1,7 @@
 /* Stock valuation as arithmetic (stock_valuation.h). */
 #include "stock_valuation.h"
 
+#include "util/array.h"
 #include "util/decimal.h"
 
 #include <stdlib.h>
@@ -60,14 +61,8 @@ static bool at_current_cost(int64_t *out, const erp__valuation *v, int64_t qty)
 
 static int open_push(erp__valuation *v, int64_t seq, int64_t qty, int64_t value, int64_t own_qty, int64_t own_value)
 {
-	if (v->nopen == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		erp__open_layer *p = realloc(v->open, cap * sizeof *p);
-		if (!p)
-			return -2;
-		v->open = p;
-		v->cap = cap;
-	}
+	if (!ERP__ARRAY_TRY_RESERVE(v->open, v->cap, v->nopen + 1))
+		return -2;
 	erp__open_layer *l = &v->open[v->nopen++];
 	l->seq = seq;
 	l->qty = qty;

@@ -149,6 +149,43 @@ bool erp__json_load_oom(const json_error_t *err)
 	return errno == ENOMEM || json_error_code(err) == json_error_out_of_memory;
 }
 
+int erp__json_parse_arg(json_t **root, const char *json, const char *entity)
+{
+	json_error_t jerr;
+	*root = json ? erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (*root)
+		return ERP_OK;
+	if (json && erp__json_load_oom(&jerr))
+		return erp__oom();
+	return erp__error(ERP_EINVALID, entity, "json", "%s", json ? jerr.text : "json is NULL");
+}
+
+int erp__json_opt_text(const char **out, const json_t *obj, const char *key, const char *entity, const char *field)
+{
+	const json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return ERP_OK;
+	if (!json_is_string(v))
+		return erp__error(ERP_EINVALID, entity, field, "%s must be a string", field);
+	*out = json_string_value(v);
+	return ERP_OK;
+}
+
+const char *erp__json_unknown_key(const json_t *obj, const char *const *known)
+{
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		const char *const *k = known;
+		while (*k && strcmp(*k, key) != 0)
+			k++;
+		if (!*k)
+			return key;
+	}
+	return NULL;
+}
+
 int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n)
 {
 	erp__strbuf sb = ERP__STRBUF_INIT;

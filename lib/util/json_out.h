@@ -72,6 +72,23 @@ json_t *erp__json_loads(const char *input, size_t flags, json_error_t *err);
  */
 bool erp__json_load_oom(const json_error_t *err);
 
+/**
+ * Parses a caller's JSON argument (duplicate keys refused) into *root, a
+ * new reference: ERP_EINVALID of `entity` naming "json" when the text is
+ * NULL or not JSON, ERP_ENOMEM when memory ran out while parsing.
+ */
+int erp__json_parse_arg(json_t **root, const char *json, const char *entity);
+
+/**
+ * The string member `key` of `obj` into *out (NULL when absent or JSON
+ * null; borrowed from obj): ERP_EINVALID of `entity` naming `field` when
+ * it is another type.
+ */
+int erp__json_opt_text(const char **out, const json_t *obj, const char *key, const char *entity, const char *field);
+
+/** The first member name of `obj` not in `known` (NULL-terminated), or NULL when all are known. */
+const char *erp__json_unknown_key(const json_t *obj, const char *const *known);
+
 /** Writes ids as a JSON array of strings (`["id1","id2"]`) into `out`. */
 int erp__ids_json(erp_buf *out, const char (*ids)[37], size_t n);
 

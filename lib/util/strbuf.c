@@ -1,33 +1,28 @@
 /* Growable strings (strbuf.h) and erp_buf (erp/buf.h). */
 #include "strbuf.h"
+#include "array.h"
 #include "error.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for `extra` more bytes and the NUL; at least 64 bytes at first. */
 static bool strbuf_reserve(erp__strbuf *sb, size_t extra)
 {
 	if (sb->failed)
 		return false;
-	if (extra > ((size_t)-1) / 2 - sb->len) {
+	if (extra >= SIZE_MAX - sb->len) {
 		sb->failed = true;
 		return false;
 	}
 	size_t need = sb->len + extra + 1;
-	if (need <= sb->cap)
-		return true;
-	size_t cap = sb->cap ? sb->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	char *p = realloc(sb->ptr, cap);
-	if (!p) {
+	if (!erp__array_try_reserve(&sb->ptr, &sb->cap, need < 64 ? 64 : need, 1)) {
 		sb->failed = true;
 		return false;
 	}
-	sb->ptr = p;
-	sb->cap = cap;
 	return true;
 }
 

@@ -25,7 +25,7 @@
  */
 #include "alloc_sweep.h"
 #include "failing_alloc.h"
-#include "stock_support.h"
+#include "stock/stock_support.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -5,9 +5,16 @@
  * limits it to one group by name, FILTER to the tests whose names match.
  * CMocka's CMOCKA_TEST_ABORT and test filters (CMOCKA_TEST_FILTER via
  * cmocka_set_test_filter) apply as usual.
+ *
+ * test_conformance BACKEND --list [GROUP]: prints "<group>\t<test>" for
+ * each test that would run, in order, and runs nothing (BACKEND is not
+ * opened).
+ *
+ * The groups are those the build found (conformance.h).
  */
 #include "conformance.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,67 +39,56 @@ int erp_conformance_fresh_teardown(void **state)
 	return 0;
 }
 
-typedef struct {
-	const char *name;
-	int (*run)(void);
-} group;
+static bool listing;
 
-static const group groups[] = {
-	{ "errors", erp_conformance_errors },
-	{ "store", erp_conformance_store },
-	{ "migrations", erp_conformance_migrations },
-	{ "tenant", erp_conformance_tenant },
-	{ "context", erp_conformance_context },
-	{ "setting", erp_conformance_setting },
-	{ "audit", erp_conformance_audit },
-	{ "threads", erp_conformance_threads },
-	{ "backend_faults", erp_conformance_backend_faults },
-	{ "schema", erp_conformance_schema },
-	{ "entity_crud", erp_conformance_entity_crud },
-	{ "entity_validation", erp_conformance_entity_validation },
-	{ "entity_documents", erp_conformance_entity_documents },
-	{ "entity_list", erp_conformance_entity_list },
-	{ "entity_isolation", erp_conformance_entity_isolation },
-	{ "entity_roles", erp_conformance_entity_roles },
-	{ "entity_history", erp_conformance_entity_history },
-	{ "entity_fuzz", erp_conformance_entity_fuzz },
-	{ "ledger_post", erp_conformance_ledger_post },
-	{ "ledger_rules", erp_conformance_ledger_rules },
-	{ "ledger_idempotency", erp_conformance_ledger_idempotency },
-	{ "ledger_reverse", erp_conformance_ledger_reverse },
-	{ "ledger_immutability", erp_conformance_ledger_immutability },
-	{ "ledger_reports", erp_conformance_ledger_reports },
-	{ "cursors", erp_conformance_cursors },
-	{ "ledger_property", erp_conformance_ledger_property },
-	{ "ledger_ledgercli", erp_conformance_ledger_ledgercli },
-	{ "ledger_concurrency", erp_conformance_ledger_concurrency },
-	{ "ledger_tamper", erp_conformance_ledger_tamper },
-	{ "role_matrix", erp_conformance_role_matrix },
-	{ "session", erp_conformance_session },
-	{ "user", erp_conformance_user },
-	{ "invitation", erp_conformance_invitation },
-	{ "stock_avco", erp_conformance_stock_avco },
-	{ "stock_fifo", erp_conformance_stock_fifo },
-	{ "stock_moves", erp_conformance_stock_moves },
-	{ "stock_reservations", erp_conformance_stock_reservations },
-	{ "stock_property", erp_conformance_stock_property },
-};
+int erp_conformance_run_group(const char *name, const struct CMUnitTest *tests, size_t count, CMFixtureFunction setup,
+                              CMFixtureFunction teardown)
+{
+	if (listing) {
+		for (size_t i = 0; i < count; i++)
+			printf("%s\t%s\n", name, tests[i].name);
+		return 0;
+	}
+	return _cmocka_run_group_tests(name, tests, count, setup, teardown);
+}
 
 int main(int argc, char **argv)
 {
-	int rc = erp_test_backend_init(argc > 1 ? argv[1] : "sqlite");
-	if (rc != 0)
-		return rc;
-	const char *only = argc > 2 ? argv[2] : NULL;
-	if (argc > 3)
-		cmocka_set_test_filter(argv[3]);
+	/* The arguments but --list, wherever it is. */
+	const char *arg[3] = { "sqlite", NULL, NULL };
+	int n = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list") == 0) {
+			listing = true;
+		} else if (n < 3) {
+			arg[n++] = argv[i];
+		} else {
+			fprintf(stderr, "usage: %s BACKEND [--list] [GROUP [FILTER]]\n", argv[0]);
+			return 2;
+		}
+	}
+	if (listing) {
+		if (arg[2]) {
+			fprintf(stderr, "--list lists whole groups: no FILTER\n");
+			return 2;
+		}
+	} else {
+		int rc = erp_test_backend_init(arg[0]);
+		if (rc != 0)
+			return rc;
+		if (arg[2])
+			cmocka_set_test_filter(arg[2]);
+	}
+	const char *only = arg[1];
 	int failures = 0, ran = 0;
-	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
-		if (only && strcmp(only, groups[i].name) != 0)
+	for (size_t i = 0; i < erp_conformance_group_count; i++) {
+		const erp_conformance_group *g = &erp_conformance_groups[i];
+		if (only && strcmp(only, g->name) != 0)
 			continue;
-		fprintf(stderr, "== conformance[%s, cache %s]: %s\n", erp_test_backend_name(), erp_test_cache_name(),
-		        groups[i].name);
-		failures += groups[i].run();
+		if (!listing)
+			fprintf(stderr, "== conformance[%s, cache %s]: %s\n", erp_test_backend_name(), erp_test_cache_name(),
+			        g->name);
+		failures += g->run ? g->run() : erp_conformance_run_group(g->name, g->tests, g->count, g->setup, g->teardown);
 		ran++;
 	}
 	if (!ran) {

@@ -3,6 +3,7 @@
  * which pick a shard by hash and hand the work to it (see mem_cache.h).
  */
 #include "cache/cache_args.h"
+#include "cache/cache_errors.h"
 #include "mem_cache.h"
 
 #include <stdlib.h>
@@ -43,47 +44,54 @@ static void mem_close(erp_cache *cache)
 	free(c);
 }
 
+/* Where a key lives: its length, its hash and the shard that holds it. */
+typedef struct mem_place {
+	erp__mem_shard *shard;
+	uint64_t hash;
+	size_t klen;
+} mem_place;
+
+static mem_place place_of(erp_cache *cache, const char *key)
+{
+	erp__mem_cache *c = (erp__mem_cache *)cache;
+	mem_place p;
+	p.klen = strlen(key);
+	p.hash = erp__mem_hash(&c->hkey, key, p.klen);
+	p.shard = shard_for(c, p.hash);
+	return p;
+}
+
 static int mem_get(erp_buf *out, erp_cache *cache, const char *key)
 {
-	int rc = erp__cache_check_key(cache, key);
+	int rc = erp__cache_check_get(out, cache, key);
 	if (rc != ERP_OK)
 		return rc;
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
-	erp__mem_cache *c = (erp__mem_cache *)cache;
-	size_t klen = strlen(key);
-	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
-	return erp__mem_shard_get(out, shard_for(c, hash), hash, key, klen);
+	mem_place p = place_of(cache, key);
+	return erp__mem_shard_get(out, p.shard, p.hash, key, p.klen);
+}
+
+/* erp__mem_shard_set or erp__mem_shard_add. */
+typedef int (*mem_store_fn)(erp__mem_shard *shard, uint64_t hash, const char *key, size_t klen,
+                            const char *value, size_t vlen, int64_t ttl_ms);
+
+static int mem_store(mem_store_fn store, erp_cache *cache, const char *key, const char *value, size_t len,
+                     int64_t ttl_ms)
+{
+	int rc = erp__cache_check_store(cache, key, value, len, ttl_ms);
+	if (rc != ERP_OK)
+		return rc;
+	mem_place p = place_of(cache, key);
+	return store(p.shard, p.hash, key, p.klen, value, len, ttl_ms);
 }
 
 static int mem_set(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
 {
-	int rc = erp__cache_check_key(cache, key);
-	if (rc == ERP_OK)
-		rc = erp__cache_check_ttl(ttl_ms);
-	if (rc != ERP_OK)
-		return rc;
-	if (!value && len > 0)
-		return erp_error_set(ERP_EINVALID, NULL, "value", "value is NULL");
-	erp__mem_cache *c = (erp__mem_cache *)cache;
-	size_t klen = strlen(key);
-	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
-	return erp__mem_shard_set(shard_for(c, hash), hash, key, klen, value, len, ttl_ms);
+	return mem_store(erp__mem_shard_set, cache, key, value, len, ttl_ms);
 }
 
 static int mem_add(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
 {
-	int rc = erp__cache_check_key(cache, key);
-	if (rc == ERP_OK)
-		rc = erp__cache_check_ttl(ttl_ms);
-	if (rc != ERP_OK)
-		return rc;
-	if (!value && len > 0)
-		return erp_error_set(ERP_EINVALID, NULL, "value", "value is NULL");
-	erp__mem_cache *c = (erp__mem_cache *)cache;
-	size_t klen = strlen(key);
-	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
-	return erp__mem_shard_add(shard_for(c, hash), hash, key, klen, value, len, ttl_ms);
+	return mem_store(erp__mem_shard_add, cache, key, value, len, ttl_ms);
 }
 
 static int mem_del(erp_cache *cache, const char *key)
@@ -91,25 +99,17 @@ static int mem_del(erp_cache *cache, const char *key)
 	int rc = erp__cache_check_key(cache, key);
 	if (rc != ERP_OK)
 		return rc;
-	erp__mem_cache *c = (erp__mem_cache *)cache;
-	size_t klen = strlen(key);
-	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
-	return erp__mem_shard_del(shard_for(c, hash), hash, key, klen);
+	mem_place p = place_of(cache, key);
+	return erp__mem_shard_del(p.shard, p.hash, key, p.klen);
 }
 
 static int mem_incr(int64_t *out, erp_cache *cache, const char *key, int64_t delta, int64_t ttl_ms)
 {
-	int rc = erp__cache_check_key(cache, key);
-	if (rc == ERP_OK)
-		rc = erp__cache_check_ttl(ttl_ms);
+	int rc = erp__cache_check_incr(out, cache, key, ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
-	erp__mem_cache *c = (erp__mem_cache *)cache;
-	size_t klen = strlen(key);
-	uint64_t hash = erp__mem_hash(&c->hkey, key, klen);
-	return erp__mem_shard_incr(out, shard_for(c, hash), hash, key, klen, delta, ttl_ms);
+	mem_place p = place_of(cache, key);
+	return erp__mem_shard_incr(out, p.shard, p.hash, key, p.klen, delta, ttl_ms);
 }
 
 static int mem_ping(erp_cache *cache)
@@ -137,11 +137,25 @@ static size_t shard_count(size_t total)
 	return n;
 }
 
+/* The members of every mem: cache. */
+static const erp_cache mem_members = {
+	.version = ERP_CACHE_VERSION,
+	.name = "mem",
+	.close = mem_close,
+	.get = mem_get,
+	.set = mem_set,
+	.del = mem_del,
+	.incr = mem_incr,
+	.ping = mem_ping,
+	.add = mem_add,
+	.flags = 0, /* private to this process: not ERP_CACHE_SHARED */
+};
+
 static int mem_open(erp_cache **out, const char *url, const erp_store_options *opts)
 {
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
-	*out = NULL;
+	int rc = erp__cache_check_open(out);
+	if (rc != ERP_OK)
+		return rc;
 	if (!url_ok(url))
 		return erp_error_set(ERP_EINVALID, NULL, "cache_url",
 		                     "the mem: cache takes no host, path or options: use \"mem:\"");
@@ -149,7 +163,7 @@ static int mem_open(erp_cache **out, const char *url, const erp_store_options *o
 	size_t total = opts && opts->cache_max_bytes ? opts->cache_max_bytes : DEFAULT_MAX_BYTES;
 	erp__mem_cache *c = calloc(1, sizeof *c);
 	if (!c)
-		return erp_error_set(ERP_ERROR, NULL, NULL, "mem cache: out of memory");
+		return erp__cache_oom("mem");
 	if (erp__mem_hash_seed(&c->hkey) != 0) {
 		free(c);
 		return erp_error_set(ERP_ERROR, NULL, NULL, "mem cache: cannot initialise libsodium");
@@ -161,26 +175,17 @@ static int mem_open(erp_cache **out, const char *url, const erp_store_options *o
 	c->shards = aligned_alloc(ERP__MEM_SHARD_ALIGN, n * sizeof *c->shards);
 	if (!c->shards) {
 		free(c);
-		return erp_error_set(ERP_ERROR, NULL, NULL, "mem cache: out of memory");
+		return erp__cache_oom("mem");
 	}
 	for (; c->nshards < n; c->nshards++) {
-		int rc = erp__mem_shard_init(&c->shards[c->nshards], total / n);
+		rc = erp__mem_shard_init(&c->shards[c->nshards], total / n);
 		if (rc != ERP_OK) {
 			mem_close(&c->parent); /* frees the shards made so far */
 			return rc;
 		}
 	}
 
-	c->parent.version = ERP_CACHE_VERSION;
-	c->parent.name = "mem";
-	c->parent.close = mem_close;
-	c->parent.get = mem_get;
-	c->parent.set = mem_set;
-	c->parent.del = mem_del;
-	c->parent.incr = mem_incr;
-	c->parent.ping = mem_ping;
-	c->parent.add = mem_add;
-	c->parent.flags = 0; /* private to this process: not ERP_CACHE_SHARED */
+	c->parent = mem_members;
 	*out = &c->parent;
 	return ERP_OK;
 }

@@ -13,12 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache/cache_errors.h"
 #include "mem_clock.h"
 #include "mem_decimal.h"
 
 #define INITIAL_BUCKETS 16
 
-static const char oom_message[] = "mem cache: out of memory";
+#define NAME "mem" /* erp_cache.name, for cache_errors.h */
 
 /* --- LRU list ------------------------------------------------------------ */
 
@@ -180,7 +181,7 @@ int erp__mem_shard_init(erp__mem_shard *shard, size_t budget)
 	memset(shard, 0, sizeof *shard);
 	shard->buckets = calloc(INITIAL_BUCKETS, sizeof *shard->buckets);
 	if (!shard->buckets)
-		return erp_error_set(ERP_ERROR, NULL, NULL, oom_message);
+		return erp__cache_oom(NAME);
 	if (pthread_mutex_init(&shard->lock, NULL) != 0) {
 		free(shard->buckets);
 		shard->buckets = NULL;
@@ -223,8 +224,8 @@ int erp__mem_shard_get(erp_buf *out, erp__mem_shard *shard, uint64_t hash,
 	pthread_mutex_unlock(&shard->lock);
 
 	free_dead(dead);
-	if (rc != ERP_OK && rc != ERP_ENOTFOUND)
-		return erp_error_set(rc, NULL, NULL, oom_message);
+	if (rc != ERP_OK && rc != ERP_ENOTFOUND) /* erp_buf_set's only failure */
+		return erp__cache_oom(NAME);
 	return rc;
 }
 
@@ -257,7 +258,7 @@ int erp__mem_shard_set(erp__mem_shard *shard, uint64_t hash, const char *key, si
 
 	free_dead(dead);
 	if (oom)
-		return erp_error_set(ERP_ERROR, NULL, NULL, oom_message);
+		return erp__cache_oom(NAME);
 	return ERP_OK;
 }
 
@@ -294,7 +295,7 @@ int erp__mem_shard_add(erp__mem_shard *shard, uint64_t hash, const char *key, si
 	if (present)
 		return ERP_EEXISTS;
 	if (oom)
-		return erp_error_set(ERP_ERROR, NULL, NULL, oom_message);
+		return erp__cache_oom(NAME);
 	return ERP_OK;
 }
 
@@ -355,8 +356,7 @@ int erp__mem_shard_incr(int64_t *out, erp__mem_shard *shard, uint64_t hash, cons
 	erp__mem_entry *dead = NULL;
 	char text[ERP__MEM_DECIMAL_MAX];
 	int64_t result = delta; /* 0 + delta, for a new key */
-	const char *field = NULL, *message = oom_message;
-	int rc;
+	int (*refuse)(const char *name) = NULL; /* raised once the lock is released */
 
 	pthread_mutex_lock(&shard->lock);
 	erp__mem_entry **slot = find_slot(shard, hash, key, klen);
@@ -366,28 +366,26 @@ int erp__mem_shard_incr(int64_t *out, erp__mem_shard *shard, uint64_t hash, cons
 	}
 	if (!slot) {
 		size_t tlen = erp__mem_decimal_format(text, result);
-		rc = incr_create(shard, hash, key, klen, text, tlen, ttl_ms, &dead);
+		if (incr_create(shard, hash, key, klen, text, tlen, ttl_ms, &dead) != ERP_OK)
+			refuse = erp__cache_oom;
 	} else {
 		int64_t current;
 		erp__mem_entry *e = *slot;
 		if (erp__mem_decimal_parse(&current, erp__mem_entry_value(e), e->vlen) != 0) {
-			rc = ERP_EINVALID;
-			field = "key";
-			message = "mem cache: the value at this key is not a decimal 64-bit integer";
+			refuse = erp__cache_not_integer;
 		} else if (erp__mem_decimal_add(&result, current, delta) != 0) {
-			rc = ERP_EINVALID;
-			field = "delta";
-			message = "mem cache: incrementing this key would overflow a 64-bit integer";
+			refuse = erp__cache_overflow;
 		} else {
 			size_t tlen = erp__mem_decimal_format(text, result);
-			rc = incr_update(shard, slot, text, tlen, &dead);
+			if (incr_update(shard, slot, text, tlen, &dead) != ERP_OK)
+				refuse = erp__cache_oom;
 		}
 	}
 	pthread_mutex_unlock(&shard->lock);
 
 	free_dead(dead);
-	if (rc != ERP_OK)
-		return erp_error_set(rc, NULL, field, message);
+	if (refuse)
+		return refuse(NAME);
 	*out = result;
 	return ERP_OK;
 }

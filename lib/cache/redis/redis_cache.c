@@ -4,6 +4,7 @@
  * (see redis_cache.h).
  */
 #include "cache/cache_args.h"
+#include "cache/cache_errors.h"
 #include "redis_cache.h"
 
 #include <stddef.h>
@@ -28,16 +29,6 @@ static erp__redis_pool *pool_of(erp_cache *cache)
 	return &((erp__redis_cache *)cache)->pool;
 }
 
-static int check_store(const erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
-{
-	int rc = erp__cache_check_key(cache, key);
-	if (rc == ERP_OK)
-		rc = erp__cache_check_ttl(ttl_ms);
-	if (rc == ERP_OK && !value && len > 0)
-		rc = erp_error_set(ERP_EINVALID, NULL, "value", "value is NULL");
-	return rc;
-}
-
 static void redis_close(erp_cache *cache)
 {
 	erp__redis_cache *c = (erp__redis_cache *)cache;
@@ -50,17 +41,15 @@ static void redis_close(erp_cache *cache)
 
 static int redis_get(erp_buf *out, erp_cache *cache, const char *key)
 {
-	int rc = erp__cache_check_key(cache, key);
+	int rc = erp__cache_check_get(out, cache, key);
 	if (rc != ERP_OK)
 		return rc;
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
 	return erp__redis_cmd_get(out, pool_of(cache), key);
 }
 
 static int redis_set(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
 {
-	int rc = check_store(cache, key, value, len, ttl_ms);
+	int rc = erp__cache_check_store(cache, key, value, len, ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
 	return erp__redis_cmd_set(pool_of(cache), key, value, len, ttl_ms);
@@ -68,7 +57,7 @@ static int redis_set(erp_cache *cache, const char *key, const char *value, size_
 
 static int redis_add(erp_cache *cache, const char *key, const char *value, size_t len, int64_t ttl_ms)
 {
-	int rc = check_store(cache, key, value, len, ttl_ms);
+	int rc = erp__cache_check_store(cache, key, value, len, ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
 	return erp__redis_cmd_add(pool_of(cache), key, value, len, ttl_ms);
@@ -84,32 +73,43 @@ static int redis_del(erp_cache *cache, const char *key)
 
 static int redis_incr(int64_t *out, erp_cache *cache, const char *key, int64_t delta, int64_t ttl_ms)
 {
-	int rc = erp__cache_check_key(cache, key);
-	if (rc == ERP_OK)
-		rc = erp__cache_check_ttl(ttl_ms);
+	int rc = erp__cache_check_incr(out, cache, key, ttl_ms);
 	if (rc != ERP_OK)
 		return rc;
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
 	return erp__redis_cmd_incr(out, pool_of(cache), key, delta, ttl_ms);
 }
 
 static int redis_ping(erp_cache *cache)
 {
-	if (!cache)
-		return erp_error_set(ERP_EINVALID, NULL, "cache", "cache is NULL");
+	int rc = erp__cache_check_cache(cache);
+	if (rc != ERP_OK)
+		return rc;
 	return erp__redis_cmd_ping(pool_of(cache));
 }
 
+/* The members of every redis: cache. */
+static const erp_cache redis_members = {
+	.version = ERP_CACHE_VERSION,
+	.name = "redis",
+	.close = redis_close,
+	.get = redis_get,
+	.set = redis_set,
+	.del = redis_del,
+	.incr = redis_incr,
+	.ping = redis_ping,
+	.add = redis_add,
+	.flags = ERP_CACHE_SHARED,
+};
+
 static int redis_open(erp_cache **out, const char *url, const erp_store_options *opts)
 {
-	if (!out)
-		return erp_error_set(ERP_EINVALID, NULL, "out", "out is NULL");
-	*out = NULL;
+	int rc = erp__cache_check_open(out);
+	if (rc != ERP_OK)
+		return rc;
 	erp__redis_cache *c = calloc(1, sizeof *c);
 	if (!c)
-		return erp_error_set(ERP_ERROR, NULL, NULL, "redis cache: out of memory");
-	int rc = erp__redis_url_parse(&c->url, url);
+		return erp__cache_oom("redis");
+	rc = erp__redis_url_parse(&c->url, url);
 	if (rc != ERP_OK) {
 		free(c);
 		return rc;
@@ -122,16 +122,7 @@ static int redis_open(erp_cache **out, const char *url, const erp_store_options 
 		return rc;
 	}
 
-	c->parent.version = ERP_CACHE_VERSION;
-	c->parent.name = "redis";
-	c->parent.close = redis_close;
-	c->parent.get = redis_get;
-	c->parent.set = redis_set;
-	c->parent.del = redis_del;
-	c->parent.incr = redis_incr;
-	c->parent.ping = redis_ping;
-	c->parent.add = redis_add;
-	c->parent.flags = ERP_CACHE_SHARED;
+	c->parent = redis_members;
 	*out = &c->parent;
 	return ERP_OK;
 }

@@ -19,7 +19,9 @@
  *                one command; SIGPIPE kept away from the process
  *   redis_pool   the connection pool and the back-off while Redis is down
  *   redis_cmd    the command behind each member, and its reply's meaning
- *   redis_cache  opening, closing, argument checks (this header)
+ *   redis_cache  opening, closing, argument checks (this header); the
+ *                checks and the contract's error messages are shared
+ *                with mem: (../cache_args.h, ../cache_errors.h)
  *
  * Opening
  *   Only the URL is checked: a malformed one gives ERP_EINVALID, field

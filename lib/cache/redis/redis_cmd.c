@@ -3,6 +3,8 @@
  */
 #include "redis_cmd.h"
 
+#include "cache/cache_errors.h"
+
 #include <erp/errors.h>
 #include <erp/sys/backend.h>
 #include <errno.h>
@@ -181,11 +183,9 @@ int erp__redis_cmd_incr(int64_t *out, erp__redis_pool *pool, const char *key, in
 		return rc;
 	int64_t value = 0;
 	if (error_says(r, "not an integer") || error_says(r, "WRONGTYPE"))
-		rc = erp_error_set(ERP_EINVALID, NULL, "key",
-		                   "redis cache: the value at this key is not a decimal 64-bit integer");
+		rc = erp__cache_not_integer("redis");
 	else if (error_says(r, "overflow"))
-		rc = erp_error_set(ERP_EINVALID, NULL, "delta",
-		                   "redis cache: incrementing this key would overflow a 64-bit integer");
+		rc = erp__cache_overflow("redis");
 	else if (parse_int64(&value, r) != 0)
 		rc = refused(pool, "EVAL (incr)", r);
 	freeReplyObject(r);

@@ -3,6 +3,8 @@
  */
 #include "redis_conn.h"
 
+#include "cache/cache_errors.h"
+
 #include <erp/errors.h>
 #include <erp/sys/backend.h>
 #include <errno.h>
@@ -190,7 +192,7 @@ int erp__redis_conn_command(redisReply **out, erp__redis_conn *conn, const erp__
 	conn->broken = 1;
 	const redisContext *ctx = conn->ctx;
 	if (ctx->err == REDIS_ERR_OOM)
-		return erp_error_set(ERP_ERROR, NULL, NULL, "redis cache: out of memory");
+		return erp__cache_oom("redis");
 	if (ctx->err == REDIS_ERR_IO && (saved == EAGAIN || saved == EWOULDBLOCK))
 		snprintf(msg, sizeof msg, "redis cache at %s: %.32s: no reply within %d ms (command_timeout_ms)",
 		         url->endpoint, argv[0], url->command_timeout_ms);
