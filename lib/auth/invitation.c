@@ -75,16 +75,8 @@ static json_t *invitation_json(erp__tx *tx, erp_storage_rows *rows, void *now_ms
 /* The invitation as JSON (*out, new reference), or NULL when the tenant has none with that id. */
 static int invitation_load(json_t **out, erp__tx *tx, const char *tenant_id, const char *id, int64_t now)
 {
-	*out = NULL;
 	erp_value p[2] = { erp__v_text(tenant_id), erp__v_text(id) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, INVITATION_SELECT "AND id = $2", p, 2);
-	if (rc != ERP_OK)
-		return rc;
-	if ((rc = erp__db_next(tx, rows)) == 1 && !(*out = invitation_json(tx, rows, &now)))
-		rc = erp__oom();
-	erp__db_close(tx, rows);
-	return rc < 0 ? rc : ERP_OK;
+	return erp__db_row_json_first(out, tx, INVITATION_SELECT "AND id = $2", p, 2, invitation_json, &now);
 }
 
 static int not_found(const char *id)
@@ -92,48 +84,30 @@ static int not_found(const char *id)
 	return erp__error(ERP_ENOTFOUND, ENTITY, "invitation_id", "this tenant has no invitation %s", id);
 }
 
-static int audit_invitation(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *id, const json_t *before,
-                            const json_t *after)
-{
-	char *b = before ? erp__json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? erp__json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = ((before && !b) || (after && !a)) ? erp__oom() : erp__audit_append(tx, ctx, action, ENTITY, id, b, a);
-	free(b);
-	free(a);
-	return rc;
-}
-
 typedef struct {
 	const erp_ctx *ctx;
 	const char *id; /* NULL: list them all */
-	json_t *result;
 } read_job;
 
-static int read_body(erp__tx *tx, void *payload)
+static int read_body(json_t **result, erp__tx *tx, void *payload)
 {
 	read_job *job = payload;
 	int64_t now = erp__now_ms();
-	json_decref(job->result);
-	job->result = NULL;
 	if (job->id) {
-		int rc = invitation_load(&job->result, tx, job->ctx->tenant_id, job->id, now);
-		return rc == ERP_OK && !job->result ? not_found(job->id) : rc;
+		int rc = invitation_load(result, tx, job->ctx->tenant_id, job->id, now);
+		return rc == ERP_OK && !*result ? not_found(job->id) : rc;
 	}
-	if (!(job->result = json_array()))
+	if (!(*result = json_array()))
 		return erp__oom();
 	erp_value p = erp__v_text(job->ctx->tenant_id);
-	return erp__db_rows_json(job->result, tx, INVITATION_SELECT "ORDER BY id DESC", &p, 1, invitation_json, &now);
+	return erp__db_rows_json(*result, tx, INVITATION_SELECT "ORDER BY id DESC", &p, 1, invitation_json, &now);
 }
 
 static int read_run(erp_buf *out, erp_ctx *ctx, const char *id)
 {
-	read_job job = { ctx, id, NULL };
+	read_job job = { ctx, id };
 	erp_storage_scope scope = tenant_scope(ctx);
-	int rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, read_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, ctx->store, &scope, read_body, &job);
 }
 
 int erp_invitation_get(erp_buf *out, erp_ctx *ctx, const char *invitation_id)
@@ -200,7 +174,7 @@ static int create_body(erp__tx *tx, void *payload)
 		return rc;
 	json_t *after = NULL;
 	if ((rc = invitation_load(&after, tx, ctx->tenant_id, job->id, now)) == ERP_OK)
-		rc = audit_invitation(tx, ctx, "create", job->id, NULL, after);
+		rc = erp__audit_append_json(tx, ctx, "create", ENTITY, job->id, NULL, after);
 	json_decref(after);
 	return rc;
 }
@@ -269,7 +243,7 @@ static int revoke_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK)
 		rc = invitation_load(&after, tx, ctx->tenant_id, job->id, now);
 	if (rc == ERP_OK)
-		rc = audit_invitation(tx, ctx, "update", job->id, before, after);
+		rc = erp__audit_append_json(tx, ctx, "update", ENTITY, job->id, before, after);
 done:
 	json_decref(before);
 	json_decref(after);
@@ -396,7 +370,7 @@ static int accept_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK)
 		rc = invitation_load(&after, tx, look->tenant_id, look->id, now);
 	if (rc == ERP_OK)
-		rc = audit_invitation(tx, &as_user, "update", look->id, before, after);
+		rc = erp__audit_append_json(tx, &as_user, "update", ENTITY, look->id, before, after);
 done:
 	json_decref(before);
 	json_decref(after);

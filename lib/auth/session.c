@@ -644,7 +644,6 @@ typedef struct {
 	const erp_ctx *ctx;
 	const char *user_id;
 	int64_t now;
-	json_t *result;
 } list_job;
 
 static json_t *time_json(int64_t ms)
@@ -668,17 +667,16 @@ static json_t *session_row_json(erp__tx *tx, erp_storage_rows *rows, void *curre
 	                 "idle_expires_at", time_json(seen + idle), "client_key", client ? client : "", "current", current);
 }
 
-static int list_body(erp__tx *tx, void *payload)
+static int list_body(json_t **result, erp__tx *tx, void *payload)
 {
 	list_job *job = payload;
-	json_decref(job->result);
-	if (!(job->result = json_array()))
+	if (!(*result = json_array()))
 		return erp__oom();
 	int member = erp__member_require(tx, job->ctx->tenant_id, job->user_id);
 	if (member != ERP_OK)
 		return member;
 	erp_value p[3] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->user_id), erp__v_int(job->now) };
-	return erp__db_rows_json(job->result, tx,
+	return erp__db_rows_json(*result, tx,
 	                         "SELECT token_hash, created_ms, last_seen_ms, expires_ms, idle_ms, client_key FROM {auth.sessions} "
 	                         "WHERE tenant_id = $1 AND user_id = $2 AND expires_ms > $3 AND last_seen_ms + idle_ms > $3 "
 	                         "ORDER BY created_ms DESC, token_hash",
@@ -693,11 +691,7 @@ int erp_session_list(erp_buf *out, erp_ctx *ctx, const char *user_id)
 	int rc = own_or_admin(user, ctx, user_id, "listing another user's sessions");
 	if (rc != ERP_OK)
 		return rc;
-	list_job job = { ctx, user, erp__now_ms(), NULL };
+	list_job job = { ctx, user, erp__now_ms() };
 	erp_storage_scope scope = { ctx->tenant_id, ctx->user_id, 0 };
-	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, list_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, ctx->store, &scope, list_body, &job);
 }

@@ -80,63 +80,33 @@ static json_t *member_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
 /* The member as JSON (*out, new reference) or NULL when not a member. */
 static int member_load(json_t **out, erp__tx *tx, const char *tenant_id, const char *user_id)
 {
-	*out = NULL;
 	erp_value p[2] = { erp__v_text(tenant_id), erp__v_text(user_id) };
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, MEMBER_SELECT "AND m.user_id = $2", p, 2);
-	if (rc != ERP_OK)
-		return rc;
-	if ((rc = erp__db_next(tx, rows)) == 1 && !(*out = member_json(tx, rows, NULL)))
-		rc = erp__oom();
-	erp__db_close(tx, rows);
-	return rc < 0 ? rc : ERP_OK;
-}
-
-/* Appends an audit row with the member before and after (either may be NULL). */
-static int audit_member(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *user_id, const json_t *before,
-                        const json_t *after)
-{
-	char *b = before ? erp__json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	char *a = after ? erp__json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-	int rc = ((before && !b) || (after && !a)) ? erp__oom()
-	                                          : erp__audit_append(tx, ctx, action, ENTITY, user_id, b, a);
-	free(b);
-	free(a);
-	return rc;
+	return erp__db_row_json_first(out, tx, MEMBER_SELECT "AND m.user_id = $2", p, 2, member_json, NULL);
 }
 
 typedef struct {
 	const erp_ctx *ctx;
 	const char *user_id; /* NULL: list every member */
-	json_t *result;
 } read_job;
 
-static int read_body(erp__tx *tx, void *payload)
+static int read_body(json_t **result, erp__tx *tx, void *payload)
 {
 	read_job *job = payload;
-	json_decref(job->result);
-	job->result = NULL;
 	if (job->user_id) {
-		int rc = member_load(&job->result, tx, job->ctx->tenant_id, job->user_id);
-		if (rc == ERP_OK && !job->result)
-			rc = erp__not_a_member(job->user_id);
-		return rc;
+		int rc = member_load(result, tx, job->ctx->tenant_id, job->user_id);
+		return rc == ERP_OK && !*result ? erp__not_a_member(job->user_id) : rc;
 	}
-	if (!(job->result = json_array()))
+	if (!(*result = json_array()))
 		return erp__oom();
 	erp_value p = erp__v_text(job->ctx->tenant_id);
-	return erp__db_rows_json(job->result, tx, MEMBER_SELECT "ORDER BY u.email", &p, 1, member_json, NULL);
+	return erp__db_rows_json(*result, tx, MEMBER_SELECT "ORDER BY u.email", &p, 1, member_json, NULL);
 }
 
 static int read_run(erp_buf *out, erp_ctx *ctx, const char *user_id)
 {
-	read_job job = { ctx, user_id, NULL };
+	read_job job = { ctx, user_id };
 	erp_storage_scope scope = user_scope(ctx);
-	int rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, read_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, ctx->store, &scope, read_body, &job);
 }
 
 int erp_user_get(erp_buf *out, erp_ctx *ctx, const char *user_id)
@@ -178,7 +148,7 @@ int erp__member_insert(erp__tx *tx, const erp_ctx *ctx, const char *user_id, int
 		return rc;
 	json_t *after = NULL;
 	if ((rc = member_load(&after, tx, ctx->tenant_id, user_id)) == ERP_OK)
-		rc = audit_member(tx, ctx, "create", user_id, NULL, after);
+		rc = erp__audit_append_json(tx, ctx, "create", ENTITY, user_id, NULL, after);
 	json_decref(after);
 	return rc;
 }
@@ -350,7 +320,7 @@ static int change_body(erp__tx *tx, void *payload)
 	if (rc == ERP_OK && job->kind != CHANGE_REMOVE)
 		rc = member_load(&after, tx, ctx->tenant_id, job->user_id);
 	if (rc == ERP_OK)
-		rc = audit_member(tx, ctx, action, job->user_id, before, after);
+		rc = erp__audit_append_json(tx, ctx, action, ENTITY, job->user_id, before, after);
 done:
 	json_decref(before);
 	json_decref(after);

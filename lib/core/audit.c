@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "util/json_out.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define AUDIT_INSERT                                                                                  \
@@ -31,6 +32,18 @@ int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const
 	return audit_write(tx, NULL, ctx, action, entity, entity_id, before, after);
 }
 
+int erp__audit_append_json(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
+                           const char *entity_id, const json_t *before, const json_t *after)
+{
+	char *b = before ? erp__json_dumps(before, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	char *a = after ? erp__json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	int rc = ((before && !b) || (after && !a)) ? erp__oom()
+	                                          : audit_write(tx, NULL, ctx, action, entity, entity_id, b, a);
+	free(b);
+	free(a);
+	return rc;
+}
+
 int erp__audit_add(erp__db_batch *batch, const erp_ctx *ctx, const char *action, const char *entity,
                    const char *entity_id, const char *before, const char *after)
 {
@@ -40,7 +53,6 @@ int erp__audit_add(erp__db_batch *batch, const erp_ctx *ctx, const char *action,
 typedef struct {
 	const erp_ctx *ctx;
 	int limit;
-	json_t *result;
 } audit_list_job;
 
 static json_t *audit_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
@@ -54,14 +66,13 @@ static json_t *audit_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
 	                 "after", erp__json_stored(erp__db_text(tx, rows, 7, s[7])));
 }
 
-static int audit_list_body(erp__tx *tx, void *payload)
+static int audit_list_body(json_t **result, erp__tx *tx, void *payload)
 {
 	audit_list_job *job = payload;
-	json_decref(job->result);
-	if (!(job->result = json_array()))
+	if (!(*result = json_array()))
 		return erp__oom();
 	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_int(job->limit) };
-	return erp__db_rows_json(job->result, tx,
+	return erp__db_rows_json(*result, tx,
 	                         "SELECT id, at, actor, action, entity, entity_id, before, after FROM {system.audit_log} "
 	                         "WHERE tenant_id = $1 ORDER BY id DESC LIMIT $2",
 	                         p, 2, audit_row_json, NULL);
@@ -76,11 +87,7 @@ int erp_audit_list(erp_buf *out, erp_ctx *ctx, int limit)
 		return rc;
 	if (limit < 1 || limit > 1000)
 		return erp__invalid("limit", "limit must be 1 to 1000, not %d", limit);
-	audit_list_job job = { ctx, limit, NULL };
+	audit_list_job job = { ctx, limit };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
-	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, audit_list_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, ctx->store, &scope, audit_list_body, &job);
 }

@@ -8,6 +8,8 @@
 #include "context_internal.h"
 #include "db.h"
 
+#include <jansson.h>
+
 /**
  * Appends one audit row for the context's tenant and user.
  *
@@ -19,6 +21,13 @@
  */
 int erp__audit_append(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
                       const char *entity_id, const char *before, const char *after);
+
+/**
+ * The same with the row before and after as JSON values (either may be
+ * NULL), dumped compact with sorted keys.
+ */
+int erp__audit_append_json(erp__tx *tx, const erp_ctx *ctx, const char *action, const char *entity,
+                           const char *entity_id, const json_t *before, const json_t *after);
 
 /** The same, added to a batch that the caller flushes. */
 int erp__audit_add(erp__db_batch *batch, const erp_ctx *ctx, const char *action, const char *entity,

@@ -2,6 +2,7 @@
 #include "db.h"
 #include "util/array.h"
 #include "util/error.h"
+#include "util/json_out.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -189,6 +190,45 @@ int erp__db_rows_json(json_t *array, erp__tx *tx, const char *tmpl, const erp_va
 	}
 	erp__db_close(tx, rows);
 	return rc < 0 ? rc : ERP_OK;
+}
+
+int erp__db_row_json_first(json_t **out, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams,
+                           erp__db_row_json row_json, void *arg)
+{
+	*out = NULL;
+	erp_storage_rows *rows;
+	int rc = erp__db_query(&rows, tx, tmpl, params, nparams);
+	if (rc != ERP_OK)
+		return rc;
+	if ((rc = erp__db_next(tx, rows)) == 1 && !(*out = row_json(tx, rows, arg)))
+		rc = erp__oom();
+	erp__db_close(tx, rows);
+	return rc < 0 ? rc : ERP_OK;
+}
+
+typedef struct {
+	erp__tx_json_fn fn;
+	void *payload;
+	json_t *result;
+} read_json_job;
+
+static int read_json_body(erp__tx *tx, void *payload)
+{
+	read_json_job *job = payload;
+	json_decref(job->result);
+	job->result = NULL;
+	return job->fn(&job->result, tx, job->payload);
+}
+
+int erp__tx_read_json(erp_buf *out, erp_store *store, const erp_storage_scope *scope, erp__tx_json_fn fn,
+                      void *payload)
+{
+	read_json_job job = { fn, payload, NULL };
+	int rc = erp__tx_run(store, ERP_TX_READ, scope, read_json_body, &job);
+	if (rc == ERP_OK)
+		rc = erp__json_to_buf(out, job.result);
+	json_decref(job.result);
+	return rc;
 }
 
 int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams)

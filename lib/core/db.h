@@ -79,6 +79,26 @@ typedef json_t *(*erp__db_row_json)(erp__tx *tx, erp_storage_rows *rows, void *a
 int erp__db_rows_json(json_t *array, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams,
                       erp__db_row_json row_json, void *arg);
 
+/**
+ * Runs a query and sets *out (new reference) to row_json's value of its
+ * first row, or to NULL when it returns none: ERP_OK or an error code.
+ */
+int erp__db_row_json_first(json_t **out, erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams,
+                           erp__db_row_json row_json, void *arg);
+
+/**
+ * Body of a read that answers one JSON value: sets *result (starting NULL
+ * on every attempt) and returns ERP_OK or an error code.
+ */
+typedef int (*erp__tx_json_fn)(json_t **result, erp__tx *tx, void *payload);
+
+/**
+ * Runs `fn` in a read transaction for `scope` (retried as erp__tx_run) and
+ * writes the value it left to `out` as JSON text.
+ */
+int erp__tx_read_json(erp_buf *out, erp_store *store, const erp_storage_scope *scope, erp__tx_json_fn fn,
+                      void *payload);
+
 /** Whether the statement returns a row: 1 yes, 0 no, or an error code. */
 int erp__db_exists(erp__tx *tx, const char *tmpl, const erp_value *params, size_t nparams);
 

@@ -14,11 +14,12 @@
 #define TENANT_NAME_MAX 200
 #define ENTITY "auth.tenant"
 
-static const char *const TENANT_COLUMNS = "id, name, base_currency, created_at, created_by, updated_at, updated_by, version";
+#define TENANT_COLUMNS "id, name, base_currency, created_at, created_by, updated_at, updated_by, version"
 
 /* Builds the JSON object of the current row (columns as TENANT_COLUMNS). */
-static json_t *tenant_row_json(erp__tx *tx, erp_storage_rows *rows)
+static json_t *tenant_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
 {
+	(void)unused;
 	char s[8][24];
 	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:I}",
 	                 "id", erp__db_text(tx, rows, 0, s[0]),
@@ -103,60 +104,26 @@ int erp_tenant_create(erp_buf *out_id, erp_store *store, const char *name, const
 	return erp_buf_set(out_id, id, ERP__UUID_LEN);
 }
 
-typedef struct {
-	const char *id;   /* NULL: list all */
-	json_t *result;
-} tenant_read_job;
-
-static int tenant_read_body(erp__tx *tx, void *payload)
+/* One tenant (id) or all of them (id NULL). */
+static int tenant_read_body(json_t **result, erp__tx *tx, void *payload)
 {
-	tenant_read_job *job = payload;
-	json_decref(job->result);
-	job->result = job->id ? NULL : json_array();
-	if (!job->id && !job->result)
-		return erp__oom();
-
-	char sql[256];
-	snprintf(sql, sizeof sql, "SELECT %s FROM {auth.tenants}%s", TENANT_COLUMNS,
-	         job->id ? " WHERE id = $1" : " ORDER BY id");
-	erp_value id = erp__v_text(job->id);
-	erp_storage_rows *rows;
-	int rc = erp__db_query(&rows, tx, sql, &id, job->id ? 1 : 0);
-	if (rc != ERP_OK)
-		return rc;
-	while ((rc = erp__db_next(tx, rows)) == 1) {
-		json_t *t = tenant_row_json(tx, rows);
-		if (!t) {
-			rc = erp__oom();
-			break;
-		}
-		if (job->id) {
-			job->result = t;
-			rc = 0;
-			break;
-		}
-		if (json_array_append_new(job->result, t) != 0) {
-			rc = erp__oom();
-			break;
-		}
+	const char *id = payload;
+	erp_value p = erp__v_text(id);
+	if (id) {
+		int rc = erp__db_row_json_first(result, tx, "SELECT " TENANT_COLUMNS " FROM {auth.tenants} WHERE id = $1", &p, 1,
+		                                tenant_row_json, NULL);
+		return rc == ERP_OK && !*result ? erp__error(ERP_ENOTFOUND, ENTITY, "id", "no tenant with id %s", id) : rc;
 	}
-	erp__db_close(tx, rows);
-	if (rc < 0)
-		return rc;
-	if (!job->result)
-		return erp__error(ERP_ENOTFOUND, ENTITY, "id", "no tenant with id %s", job->id);
-	return ERP_OK;
+	if (!(*result = json_array()))
+		return erp__oom();
+	return erp__db_rows_json(*result, tx, "SELECT " TENANT_COLUMNS " FROM {auth.tenants} ORDER BY id", NULL, 0,
+	                         tenant_row_json, NULL);
 }
 
 static int tenant_read(erp_buf *out, erp_store *store, const char *id)
 {
-	tenant_read_job job = { id, NULL };
 	erp_storage_scope scope = { NULL, NULL, 0 };
-	int rc = erp__tx_run(store, ERP_TX_READ, &scope, tenant_read_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, store, &scope, tenant_read_body, (void *)id);
 }
 
 int erp_tenant_get(erp_buf *out, erp_store *store, const char *id)

@@ -164,7 +164,6 @@ typedef struct {
 	const erp_ctx *ctx;
 	const erp__entity_type *type;
 	const char *id;
-	json_t *result;
 } history_job;
 
 static json_t *history_row_json(erp__tx *tx, erp_storage_rows *rows, void *unused)
@@ -177,19 +176,18 @@ static json_t *history_row_json(erp__tx *tx, erp_storage_rows *rows, void *unuse
 	                 "after", erp__json_stored(erp__db_text(tx, rows, 5, s[5])));
 }
 
-static int history_body(erp__tx *tx, void *payload)
+static int history_body(json_t **result, erp__tx *tx, void *payload)
 {
 	history_job *job = payload;
-	json_decref(job->result);
-	if (!(job->result = json_array()))
+	if (!(*result = json_array()))
 		return erp__oom();
 	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(job->type->name), erp__v_text(job->id) };
-	int rc = erp__db_rows_json(job->result, tx,
+	int rc = erp__db_rows_json(*result, tx,
 	                           "SELECT id, at, actor, action, before, after FROM {system.audit_log} "
 	                           "WHERE tenant_id = $1 AND entity = $2 AND entity_id = $3 ORDER BY id",
 	                           p, 3, history_row_json, NULL);
 	/* Nothing recorded in this tenant: no such entity here (ids of other tenants included). */
-	if (rc == ERP_OK && json_array_size(job->result) == 0)
+	if (rc == ERP_OK && json_array_size(*result) == 0)
 		return erp__error(ERP_ENOTFOUND, job->type->name, "id", "no history of %s %s", job->type->name, job->id);
 	return rc;
 }
@@ -203,13 +201,9 @@ int erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char 
 	int rc = erp__entity_args(&t, norm, ctx, ERP_ROLE_READONLY, type, id, false, "reading entity history");
 	if (rc != ERP_OK)
 		return rc;
-	history_job job = { ctx, t, norm, NULL };
+	history_job job = { ctx, t, norm };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
-	rc = erp__tx_run(ctx->store, ERP_TX_READ, &scope, history_body, &job);
-	if (rc == ERP_OK)
-		rc = erp__json_to_buf(out, job.result);
-	json_decref(job.result);
-	return rc;
+	return erp__tx_read_json(out, ctx->store, &scope, history_body, &job);
 }
 
 /* ---- descriptions ---------------------------------------------------------------------- */
