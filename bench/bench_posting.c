@@ -1,8 +1,8 @@
 /*
  * bench_posting [sqlite|postgresql] [N] [ROUNDS] [THREADS]
  *
- * Two-line journal entries per second through erp_journal_post (one entry
- * per call) and erp_journal_post_batch (batches of 1000), each beside a
+ * Two-line journal entries per second through erp_ledger_post (one entry
+ * per call) and erp_ledger_post_batch (batches of 1000), each beside a
  * raw-SQL baseline in the same process that does the same inserts (the
  * entry and its two lines) and balance updates (an upsert per line) with
  * prepared statements and no checks. With THREADS > 1 (PostgreSQL), every
@@ -205,23 +205,23 @@ static int pg_base_run(pg_base *b, const ledger_setup *l, int n, int batch)
 
 static int engine_run(erp_ctx *ctx, const ledger_setup *l, int n, int batch)
 {
-	erp_journal_line lines[BATCH][2];
-	erp_journal_entry entries[BATCH];
+	erp_ledger_line lines[BATCH][2];
+	erp_ledger_entry entries[BATCH];
 	for (int i = 0; i < n; i += batch) {
 		int count = batch < n - i ? batch : n - i;
 		for (int k = 0; k < count; k++) {
-			erp_journal_line debit = { l->debit_account, 100 + k, 0, NULL, NULL, NULL, NULL };
-			erp_journal_line credit = { l->credit_account, 0, 100 + k, NULL, NULL, NULL, NULL };
+			erp_ledger_line debit = { l->debit_account, 100 + k, 0, NULL, NULL, NULL, NULL };
+			erp_ledger_line credit = { l->credit_account, 0, 100 + k, NULL, NULL, NULL, NULL };
 			lines[k][0] = debit;
 			lines[k][1] = credit;
-			erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+			erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 			e.journal_id = l->journal;
 			e.date = "2026-11-28";
 			e.lines = lines[k];
 			e.line_count = 2;
 			entries[k] = e;
 		}
-		int rc = count == 1 ? erp_journal_post(NULL, ctx, &entries[0]) : erp_journal_post_batch(NULL, ctx, entries, (size_t)count);
+		int rc = count == 1 ? erp_ledger_post(NULL, ctx, &entries[0]) : erp_ledger_post_batch(NULL, ctx, entries, (size_t)count);
 		if (rc != ERP_OK) {
 			fprintf(stderr, "engine: %s %s\n", erp_error_name(rc), erp_error_last()->message);
 			return rc;

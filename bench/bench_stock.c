@@ -559,11 +559,11 @@ static int pg_base_run(pg_base *b, const stock_setup *l, bool in, int n, int bat
 
 static int engine_run(erp_ctx *ctx, const stock_setup *l, bool in, int n, int batch)
 {
-	static _Thread_local erp_move moves[MAX_BATCH];
+	static _Thread_local erp_stock_move_params moves[MAX_BATCH];
 	for (int i = 0; i < n; i += batch) {
 		int count = batch < n - i ? batch : n - i;
 		for (int k = 0; k < count; k++) {
-			erp_move m = ERP_MOVE_INIT;
+			erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
 			m.product_id = l->product;
 			m.date = l->date;
 			if (in) {

@@ -413,29 +413,29 @@ erp_rc erp_entity_delete(erp_buf *out, erp_ctx *ctx, const char *type, const cha
 erp_rc erp_entity_list(erp_buf *out, erp_ctx *ctx, const char *type, const char *query);
 erp_rc erp_entity_history(erp_buf *out, erp_ctx *ctx, const char *type, const char *id);
 
-erp_rc erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json);
-erp_rc erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
-erp_rc erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date);
-erp_rc erp_journal_get(erp_buf *out, erp_ctx *ctx, const char *entry_id);
-erp_rc erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query);
-erp_rc erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of);
-erp_rc erp_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
-erp_rc erp_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from,
+erp_rc erp_ledger_post_json(erp_buf *out, erp_ctx *ctx, const char *json);
+erp_rc erp_ledger_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+erp_rc erp_ledger_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date);
+erp_rc erp_ledger_entry_get(erp_buf *out, erp_ctx *ctx, const char *entry_id);
+erp_rc erp_ledger_entry_list(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_ledger_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of);
+erp_rc erp_ledger_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
+erp_rc erp_ledger_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from,
                           const char *to, const char *cursor, int limit);
 erp_rc erp_ledger_set_lock_date(erp_ctx *ctx, const char *date);
 erp_rc erp_ledger_lock_date(erp_buf *out, erp_ctx *ctx);
 
 erp_rc erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json);
 erp_rc erp_stock_move_get(erp_buf *out, erp_ctx *ctx, const char *id);
-erp_rc erp_stock_moves(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_stock_move_list(erp_buf *out, erp_ctx *ctx, const char *query);
 erp_rc erp_stock_reserve_json(erp_buf *out, erp_ctx *ctx, const char *json);
 erp_rc erp_stock_release(erp_ctx *ctx, const char *reservation_id);
 erp_rc erp_stock_reservation_get(erp_buf *out, erp_ctx *ctx, const char *id);
 erp_rc erp_stock_quantity(erp_stock_level *out, erp_ctx *ctx, const char *product_id,
                           const char *location_id, const char *as_of);
-erp_rc erp_stock_quants(erp_buf *out, erp_ctx *ctx, const char *query);
+erp_rc erp_stock_quant_list(erp_buf *out, erp_ctx *ctx, const char *query);
 erp_rc erp_stock_valuation(erp_buf *out, erp_ctx *ctx, const char *as_of);
-erp_rc erp_stock_layers(erp_buf *out, erp_ctx *ctx, const char *product_id);
+erp_rc erp_stock_layer_list(erp_buf *out, erp_ctx *ctx, const char *product_id);
 
 erp_rc erp_user_set_role(erp_ctx *ctx, const char *user_id, int role);
 erp_rc erp_user_set_disabled(erp_ctx *ctx, const char *user_id, int disabled);

@@ -86,7 +86,7 @@ static void post(demo *d, const char *journal, const char *date, const char *ref
 	         "{\"journal_id\":\"%s\",\"date\":\"%s\",\"reference\":\"%s\",\"lines\":["
 	         "{\"account_id\":\"%s\",\"debit\":\"%s\"},{\"account_id\":\"%s\",\"credit\":\"%s\"}]}",
 	         journal, date, ref, debit_account, amount, credit_account, amount);
-	int rc = erp_journal_post_json(NULL, d->ctx, json);
+	int rc = erp_ledger_post_json(NULL, d->ctx, json);
 	if (rc != ERP_OK)
 		fail(d, rc, "journal entry");
 }

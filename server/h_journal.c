@@ -2,8 +2,8 @@
  * Journal entries (erp/ledger.h): post (JSON), list, read, reverse, and
  * post a batch all or none.
  *
- * The batch route takes the JSON form of erp_journal_post_json for each
- * entry ({"entries":[...]}) and posts them with erp_journal_post_batch_json,
+ * The batch route takes the JSON form of erp_ledger_post_json for each
+ * entry ({"entries":[...]}) and posts them with erp_ledger_post_batch_json,
  * all or none; liberp names a refused entry's field
  * ("entries[i].lines[k].debit").
  */
@@ -19,7 +19,7 @@ int h_journal_post(srv_response *res, srv_request *req)
 	if (!text)
 		return 0;
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_journal_post_json(&out, req->ctx, text);
+	int rc = erp_ledger_post_json(&out, req->ctx, text);
 	free(owned);
 	if (rc == ERP_OK)
 		srv_metrics_event(req->srv->metrics, "postings", 1);
@@ -41,7 +41,7 @@ int h_journal_list(srv_response *res, srv_request *req)
 	if (!text)
 		return 0;
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_journal_list(&out, req->ctx, text);
+	int rc = erp_ledger_entry_list(&out, req->ctx, text);
 	free(text);
 	return hx_answer(res, rc, 200, &out);
 }
@@ -50,7 +50,7 @@ int h_journal_list(srv_response *res, srv_request *req)
 int h_journal_get(srv_response *res, srv_request *req)
 {
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_journal_get(&out, req->ctx, req->params[0]);
+	int rc = erp_ledger_entry_get(&out, req->ctx, req->params[0]);
 	return hx_answer(res, rc, 200, &out);
 }
 
@@ -63,10 +63,10 @@ int h_journal_reverse(srv_response *res, srv_request *req)
 	if (!body || hx_keys(res, body, keys) || hx_string(res, body, "date", 1, &date))
 		return 0;
 	erp_buf id = ERP_BUF_INIT, out = ERP_BUF_INIT;
-	int rc = erp_journal_reverse(&id, req->ctx, req->params[0], date);
+	int rc = erp_ledger_reverse(&id, req->ctx, req->params[0], date);
 	if (rc == ERP_OK) {
 		srv_metrics_event(req->srv->metrics, "postings", 1);
-		rc = erp_journal_get(&out, req->ctx, id.ptr);
+		rc = erp_ledger_entry_get(&out, req->ctx, id.ptr);
 	}
 	erp_buf_dispose(&id);
 	return hx_answer(res, rc, 201, &out);
@@ -75,7 +75,7 @@ int h_journal_reverse(srv_response *res, srv_request *req)
 /* ---- the batch --------------------------------------------------------------------- */
 
 /* POST /api/v1/journal-entries/batch {"entries":[...]}: all or none
- * (erp_journal_post_batch_json). With an Idempotency-Key header, each
+ * (erp_ledger_post_batch_json). With an Idempotency-Key header, each
  * entry without its own key gets "<header>/<index>", so that the same
  * batch sent again returns the same ids. */
 int h_journal_batch(srv_response *res, srv_request *req)
@@ -109,7 +109,7 @@ int h_journal_batch(srv_response *res, srv_request *req)
 	if (!text)
 		return 0;
 	erp_buf ids = ERP_BUF_INIT;
-	int rc = erp_journal_post_batch_json(&ids, req->ctx, text);
+	int rc = erp_ledger_post_batch_json(&ids, req->ctx, text);
 	free(text);
 	if (rc != ERP_OK) {
 		erp_buf_dispose(&ids);

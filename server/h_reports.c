@@ -8,7 +8,7 @@
 int h_account_balance(srv_response *res, srv_request *req)
 {
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_account_balance(&out, req->ctx, req->params[0], srv_query(req, "as_of"));
+	int rc = erp_ledger_account_balance(&out, req->ctx, req->params[0], srv_query(req, "as_of"));
 	return hx_answer(res, rc, 200, &out);
 }
 
@@ -16,7 +16,7 @@ int h_account_balance(srv_response *res, srv_request *req)
 int h_trial_balance(srv_response *res, srv_request *req)
 {
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_trial_balance(&out, req->ctx, srv_query(req, "as_of"));
+	int rc = erp_ledger_trial_balance(&out, req->ctx, srv_query(req, "as_of"));
 	return hx_answer(res, rc, 200, &out);
 }
 
@@ -31,7 +31,7 @@ int h_general_ledger(srv_response *res, srv_request *req)
 	if (limit_text && (hx_parse_int(limit_text, &limit) != 0 || limit < 1 || limit > 1000))
 		return hx_invalid(res, "limit", "limit must be a whole number from 1 to 1000"), 0;
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_general_ledger(&out, req->ctx, account, srv_query(req, "from"), srv_query(req, "to"),
+	int rc = erp_ledger_general_ledger(&out, req->ctx, account, srv_query(req, "from"), srv_query(req, "to"),
 	                            srv_query(req, "cursor"), (int)limit);
 	return hx_answer(res, rc, 200, &out);
 }

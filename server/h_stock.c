@@ -20,14 +20,14 @@ int h_move_create(srv_response *res, srv_request *req)
 	return hx_answer(res, rc, 201, &out);
 }
 
-/* GET /api/v1/stock/moves?product_id=&location_id=&date_from=&date_to=&limit=&cursor= */
+/* GET /api/v1/stock/moves?product_id=&location_id=&from=&to=&limit=&cursor= */
 int h_move_list(srv_response *res, srv_request *req)
 {
 	static const hx_arg args[] = {
 		{ "product_id", HX_TEXT },
 		{ "location_id", HX_TEXT },
-		{ "date_from", HX_TEXT },
-		{ "date_to", HX_TEXT },
+		{ "from", HX_TEXT },
+		{ "to", HX_TEXT },
 		{ "limit", HX_INT },
 		{ "cursor", HX_TEXT },
 		{ NULL, 0 },
@@ -36,7 +36,7 @@ int h_move_list(srv_response *res, srv_request *req)
 	if (!text)
 		return 0;
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_stock_moves(&out, req->ctx, text);
+	int rc = erp_stock_move_list(&out, req->ctx, text);
 	free(text);
 	return hx_answer(res, rc, 200, &out);
 }
@@ -62,7 +62,7 @@ int h_quants(srv_response *res, srv_request *req)
 	if (!text)
 		return 0;
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_stock_quants(&out, req->ctx, text);
+	int rc = erp_stock_quant_list(&out, req->ctx, text);
 	free(text);
 	return hx_answer(res, rc, 200, &out);
 }
@@ -152,6 +152,6 @@ int h_reservation_release(srv_response *res, srv_request *req)
 int h_layers(srv_response *res, srv_request *req)
 {
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_stock_layers(&out, req->ctx, req->params[0]);
+	int rc = erp_stock_layer_list(&out, req->ctx, req->params[0]);
 	return hx_answer(res, rc, 200, &out);
 }

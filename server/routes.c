@@ -163,7 +163,7 @@ const srv_route srv_routes[] = {
 	  "\"location_dest_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000012\",\"date\":\"2026-01-31\","
 	  "\"unit_cost\":\"10.00\",\"reference\":\"PO-7\"}", "201" },
 	{ "GET", "/api/v1/stock/moves", h_move_list, SRV_SESSION, "listStockMoves", "stock",
-	  "Move history, oldest first, one page at a time", "product_id,location_id,date_from,date_to,limit,cursor",
+	  "Move history, oldest first, one page at a time", "product_id,location_id,from,to,limit,cursor",
 	  NULL, "200" },
 	{ "GET", "/api/v1/stock/moves/{id}", h_move_get, SRV_SESSION, "getStockMove", "stock",
 	  "One move", NULL, NULL, "200" },

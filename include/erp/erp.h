@@ -29,6 +29,7 @@
 #include "user.h"
 #include "invitation.h"
 #include "session.h"
+#include "rate_limit.h"
 #include "stock.h"
 
 #endif /* ERP_ERP_H */

@@ -17,7 +17,7 @@
  * and then writes the entry, its lines and the account balances together.
  * A refused entry writes nothing. Posted entries are never changed or
  * deleted (the database refuses it too); a mistake is corrected by
- * erp_journal_reverse(), which posts the mirror entry.
+ * erp_ledger_reverse(), which posts the mirror entry.
  *
  * Idempotency: an entry may carry a key. Posting the same key with the
  * same request again returns the first entry's id and writes nothing;
@@ -47,7 +47,7 @@
 ERP_BEGIN_DECL
 
 /** One line of a journal entry. */
-typedef struct erp_journal_line {
+typedef struct erp_ledger_line {
 	const char *account_id;          /**< A financial.account of the tenant. */
 	int64_t debit;                   /**< Minor units, >= 0; exactly one of debit and credit is positive. */
 	int64_t credit;                  /**< Minor units, >= 0. */
@@ -55,25 +55,25 @@ typedef struct erp_journal_line {
 	const char *partner_id;          /**< Optional core.partner. */
 	const char *analytic_account_id; /**< Optional analytics.account. */
 	const char *memo;                /**< Optional text, at most 500 characters. */
-} erp_journal_line;
+} erp_ledger_line;
 
-/** The current version of erp_journal_entry. */
-#define ERP_JOURNAL_ENTRY_VERSION 1
+/** The current version of erp_ledger_entry. */
+#define ERP_LEDGER_ENTRY_VERSION 1
 
-/** A journal entry to post. Declare with ERP_JOURNAL_ENTRY_INIT; fields are only appended. */
-typedef struct erp_journal_entry {
-	unsigned int version;            /**< ERP_JOURNAL_ENTRY_VERSION. */
+/** A journal entry to post. Declare with ERP_LEDGER_ENTRY_INIT; fields are only appended. */
+typedef struct erp_ledger_entry {
+	unsigned int version;            /**< ERP_LEDGER_ENTRY_VERSION. */
 	const char *journal_id;          /**< A financial.journal of the tenant. */
 	const char *date;                /**< Accounting date, "YYYY-MM-DD". */
 	const char *reference;           /**< Optional, at most 100 characters. */
 	const char *memo;                /**< Optional, at most 1000 characters. */
 	const char *idempotency_key;     /**< Optional, 1 to 200 printable ASCII characters. */
-	const erp_journal_line *lines;   /**< The lines, in order. */
+	const erp_ledger_line *lines;   /**< The lines, in order. */
 	size_t line_count;               /**< How many lines (2 to 10000). */
-} erp_journal_entry;
+} erp_ledger_entry;
 
-/** Initialiser for erp_journal_entry. */
-#define ERP_JOURNAL_ENTRY_INIT { ERP_JOURNAL_ENTRY_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
+/** Initialiser for erp_ledger_entry. */
+#define ERP_LEDGER_ENTRY_INIT { ERP_LEDGER_ENTRY_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /**
  * Posts a journal entry.
@@ -87,7 +87,7 @@ typedef struct erp_journal_entry {
  *         ERP_EEXISTS (idempotency key reused for another request);
  *         ERP_EPERM; ERP_ERETRY; ERP_EBACKEND.
  */
-ERP_EXTERN int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *entry);
+ERP_EXTERN int erp_ledger_post(erp_buf *out_id, erp_ctx *ctx, const erp_ledger_entry *entry);
 
 /**
  * Posts a journal entry given as JSON:
@@ -95,12 +95,12 @@ ERP_EXTERN int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal
  *   "lines":[{"account_id","debit":"12.50"|"credit":"12.50","currency",
  *             "partner_id","analytic_account_id","memo"}]}`.
  *
- * @param out  receives the posted entry as erp_journal_get() returns it.
+ * @param out  receives the posted entry as erp_ledger_entry_get() returns it.
  *             May be NULL.
- * @return as erp_journal_post(); ERP_EINVALID also for malformed JSON or
+ * @return as erp_ledger_post(); ERP_EINVALID also for malformed JSON or
  *         amounts with more decimals than their currency allows.
  */
-ERP_EXTERN int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json);
+ERP_EXTERN int erp_ledger_post_json(erp_buf *out, erp_ctx *ctx, const char *json);
 
 /**
  * Posts many entries in one transaction: all or none.
@@ -109,21 +109,21 @@ ERP_EXTERN int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *jso
  * @param ctx     a readwrite or admin context.
  * @param entries the entries.
  * @param count   how many (1 to 100000).
- * @return as erp_journal_post(); a failure names the entry in the field
+ * @return as erp_ledger_post(); a failure names the entry in the field
  *         ("entries[7].lines[0].account_id") and posts nothing.
  */
-ERP_EXTERN int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_entry *entries, size_t count);
+ERP_EXTERN int erp_ledger_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_ledger_entry *entries, size_t count);
 
 /**
  * Posts a batch given as a JSON array of entries in the form of
- * erp_journal_post_json(), all or none.
+ * erp_ledger_post_json(), all or none.
  *
  * @param out_ids receives a JSON array of the entries' ids; may be NULL.
  * @param json    `[{"journal_id":...,"lines":[...]}, ...]`, 1 to 100000 entries.
- * @return as erp_journal_post_batch(); fields are named "entries[3].lines[1].debit"
+ * @return as erp_ledger_post_batch(); fields are named "entries[3].lines[1].debit"
  *         (a batch of one names them as a lone entry).
  */
-ERP_EXTERN int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+ERP_EXTERN int erp_ledger_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
 
 /**
  * Reverses a posted entry: posts its mirror (debits and credits swapped),
@@ -136,7 +136,7 @@ ERP_EXTERN int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const
  * @return ERP_OK; ERP_ENOTFOUND; ERP_EEXISTS when already reversed;
  *         ERP_ELOCKED; ERP_EINVALID; ERP_EPERM; ERP_ERETRY; ERP_EBACKEND.
  */
-ERP_EXTERN int erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date);
+ERP_EXTERN int erp_ledger_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date);
 
 /**
  * Reads a posted entry with its lines as JSON:
@@ -147,7 +147,7 @@ ERP_EXTERN int erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *en
  *
  * @return ERP_OK; ERP_ENOTFOUND; ERP_EINVALID (field "id").
  */
-ERP_EXTERN int erp_journal_get(erp_buf *out, erp_ctx *ctx, const char *entry_id);
+ERP_EXTERN int erp_ledger_entry_get(erp_buf *out, erp_ctx *ctx, const char *entry_id);
 
 /**
  * Lists posted entries, newest first, as `{"items":[...],"next_cursor"}`
@@ -157,7 +157,7 @@ ERP_EXTERN int erp_journal_get(erp_buf *out, erp_ctx *ctx, const char *entry_id)
  *              "journal_id":"...","limit":50,"cursor":"..."}`.
  * @return ERP_OK; ERP_EINVALID (field named).
  */
-ERP_EXTERN int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query);
+ERP_EXTERN int erp_ledger_entry_list(erp_buf *out, erp_ctx *ctx, const char *query);
 
 /**
  * The balance of one account as of the end of a date, per currency:
@@ -170,7 +170,7 @@ ERP_EXTERN int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query);
  * @param as_of "YYYY-MM-DD", or NULL for everything posted.
  * @return ERP_OK; ERP_ENOTFOUND; ERP_EINVALID.
  */
-ERP_EXTERN int erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of);
+ERP_EXTERN int erp_ledger_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of);
 
 /**
  * The trial balance as of the end of a date: every account with postings,
@@ -180,7 +180,7 @@ ERP_EXTERN int erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *accou
  *
  * @param as_of "YYYY-MM-DD", or NULL for everything posted.
  */
-ERP_EXTERN int erp_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
+ERP_EXTERN int erp_ledger_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
 
 /**
  * The general ledger of one account between two dates: its lines in
@@ -194,7 +194,7 @@ ERP_EXTERN int erp_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of);
  * @param cursor next_cursor of the previous page, or NULL.
  * @param limit  lines per page, 1 to 1000.
  */
-ERP_EXTERN int erp_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from,
+ERP_EXTERN int erp_ledger_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from,
                                   const char *to, const char *cursor, int limit);
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @file erp/session.h
  * @brief Sessions: log in with email and password, get a bearer token,
- *        turn the token back into a context; and a rate limiter.
+ *        turn the token back into a context.
  *
  * erp_session_login() checks the password against its argon2id hash and
  * returns a random 256-bit token (43 characters of base64url). Only a
@@ -113,37 +113,6 @@ ERP_EXTERN int erp_session_revoke_user(int64_t *out_count, erp_ctx *ctx, const c
  *         of the context's tenant; ERP_EBACKEND.
  */
 ERP_EXTERN int erp_session_list(erp_buf *out, erp_ctx *ctx, const char *user_id);
-
-/** The outcome of one erp_rate_limit() call. */
-typedef struct erp_rate_result {
-	int allowed;            /**< Non-zero: the request is within the limit. */
-	int64_t count;          /**< Requests counted in the current window, this one included. */
-	int64_t remaining;      /**< How many more the window allows (0 when over). */
-	int64_t reset_ms;       /**< Milliseconds until the window ends. */
-	int64_t retry_after_ms; /**< When refused: milliseconds until a request may succeed; else 0. */
-	int degraded;           /**< Non-zero: the cache was unreachable and the request was let through. */
-} erp_rate_result;
-
-/**
- * Counts one request against a fixed-window limit kept in the store's
- * cache (atomic across threads, and across processes when the cache is
- * shared): at most `limit` requests per `window_ms` for `key`.
- *
- * The cache is an accelerator: when it cannot be reached the request is
- * allowed and `degraded` set, so that an outage of Redis never refuses
- * business calls; erp_store_health() reports the outage.
- *
- * @param out       receives the outcome.
- * @param store     the store.
- * @param key       what is limited (e.g. "token:<hash>" or "ip:10.0.0.1"):
- *                  1 to 200 bytes of UTF-8.
- * @param limit     requests allowed per window, at least 1.
- * @param window_ms the window, 1 ms to 1 day.
- * @return ERP_OK (also when refused: see out->allowed); ERP_EINVALID (field
- *         "key", "limit" or "window_ms").
- */
-ERP_EXTERN int erp_rate_limit(erp_rate_result *out, erp_store *store, const char *key, int64_t limit,
-                              int64_t window_ms);
 
 ERP_END_DECL
 

@@ -68,12 +68,12 @@
 
 ERP_BEGIN_DECL
 
-/** The current version of erp_move. */
-#define ERP_MOVE_VERSION 1
+/** The current version of erp_stock_move_params. */
+#define ERP_STOCK_MOVE_PARAMS_VERSION 1
 
-/** A stock move to make. Declare with ERP_MOVE_INIT; fields are only appended. */
-typedef struct erp_move {
-	unsigned int version;          /**< ERP_MOVE_VERSION. */
+/** A stock move to make. Declare with ERP_STOCK_MOVE_PARAMS_INIT; fields are only appended. */
+typedef struct erp_stock_move_params {
+	unsigned int version;          /**< ERP_STOCK_MOVE_PARAMS_VERSION. */
 	const char *product_id;        /**< A storable or consumable core.product. */
 	int64_t quantity;              /**< > 0, in minor units of the product's unit of measure. */
 	const char *location_id;       /**< Source inventory.location (not a "view"). */
@@ -85,10 +85,10 @@ typedef struct erp_move {
 	const char *reference;         /**< Optional, at most 100 characters. */
 	const char *idempotency_key;   /**< Optional, 1 to 200 printable ASCII characters. */
 	const char *reservation_id;    /**< Optional: the move consumes this reservation (same product and source). */
-} erp_move;
+} erp_stock_move_params;
 
-/** Initialiser for erp_move. */
-#define ERP_MOVE_INIT { ERP_MOVE_VERSION, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
+/** Initialiser for erp_stock_move_params. */
+#define ERP_STOCK_MOVE_PARAMS_INIT { ERP_STOCK_MOVE_PARAMS_VERSION, NULL, 0, NULL, NULL, NULL, 0, 0, NULL, NULL, NULL }
 
 /**
  * Makes a stock move.
@@ -103,10 +103,10 @@ typedef struct erp_move {
  *         reservation); ERP_ECONFLICT (the reservation is not pending, has
  *         expired or is for less); ERP_EEXISTS (idempotency key reused for
  *         another request); ERP_ELOCKED and the other codes of
- *         erp_journal_post() for the valuation entry; ERP_EPERM;
+ *         erp_ledger_post() for the valuation entry; ERP_EPERM;
  *         ERP_ERETRY; ERP_EBACKEND. Nothing is written on failure.
  */
-ERP_EXTERN int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_move *move);
+ERP_EXTERN int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_stock_move_params *move);
 
 /**
  * Makes several moves, in order, all or none.
@@ -115,7 +115,7 @@ ERP_EXTERN int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_move *mov
  * @param count   1 to 10000.
  * @return as erp_stock_move(); a field names the move ("moves[3].quantity").
  */
-ERP_EXTERN int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_move *moves, size_t count);
+ERP_EXTERN int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_stock_move_params *moves, size_t count);
 
 /**
  * Makes a move given as JSON:
@@ -144,29 +144,29 @@ ERP_EXTERN int erp_stock_move_get(erp_buf *out, erp_ctx *ctx, const char *id);
  * Move history, oldest first, as `{"items":[...],"next_cursor":...}`.
  *
  * @param query JSON object, every member optional: "product_id",
- *              "location_id" (as source or destination), "date_from",
- *              "date_to" (inclusive), "limit" (1 to 1000, default 100),
+ *              "location_id" (as source or destination), "from",
+ *              "to" (inclusive), "limit" (1 to 1000, default 100),
  *              "cursor" (from the previous page). NULL: everything.
  * @return ERP_OK; ERP_EINVALID (field named); ERP_EBACKEND.
  */
-ERP_EXTERN int erp_stock_moves(erp_buf *out, erp_ctx *ctx, const char *query);
+ERP_EXTERN int erp_stock_move_list(erp_buf *out, erp_ctx *ctx, const char *query);
 
-/** The current version of erp_reservation. */
-#define ERP_RESERVATION_VERSION 1
+/** The current version of erp_stock_reserve_params. */
+#define ERP_STOCK_RESERVE_PARAMS_VERSION 1
 
-/** A reservation to make. Declare with ERP_RESERVATION_INIT. */
-typedef struct erp_reservation {
-	unsigned int version;         /**< ERP_RESERVATION_VERSION. */
+/** A reservation to make. Declare with ERP_STOCK_RESERVE_PARAMS_INIT. */
+typedef struct erp_stock_reserve_params {
+	unsigned int version;         /**< ERP_STOCK_RESERVE_PARAMS_VERSION. */
 	const char *product_id;       /**< The product. */
 	const char *location_id;      /**< An internal location. */
 	int64_t quantity;             /**< > 0, minor units of the product's unit of measure. */
 	int64_t expires_in_ms;        /**< > 0: the reservation lapses this long from now; 0: it does not. */
 	const char *reference;        /**< Optional, at most 100 characters. */
 	const char *idempotency_key;  /**< Optional, 1 to 200 printable ASCII characters. */
-} erp_reservation;
+} erp_stock_reserve_params;
 
-/** Initialiser for erp_reservation. */
-#define ERP_RESERVATION_INIT { ERP_RESERVATION_VERSION, NULL, NULL, 0, 0, NULL, NULL }
+/** Initialiser for erp_stock_reserve_params. */
+#define ERP_STOCK_RESERVE_PARAMS_INIT { ERP_STOCK_RESERVE_PARAMS_VERSION, NULL, NULL, 0, 0, NULL, NULL }
 
 /**
  * Reserves stock (phase one).
@@ -177,7 +177,7 @@ typedef struct erp_reservation {
  *         ERP_EEXISTS (idempotency key reused); ERP_EPERM; ERP_ERETRY;
  *         ERP_EBACKEND.
  */
-ERP_EXTERN int erp_stock_reserve(erp_buf *out_id, erp_ctx *ctx, const erp_reservation *reservation);
+ERP_EXTERN int erp_stock_reserve(erp_buf *out_id, erp_ctx *ctx, const erp_stock_reserve_params *reservation);
 
 /**
  * Reserves stock given as JSON: `{"product_id":"...","location_id":"...",
@@ -234,7 +234,7 @@ ERP_EXTERN int erp_stock_quantity(erp_stock_level *out, erp_ctx *ctx, const char
  * @param query JSON object, every member optional: "product_id",
  *              "location_id", "as_of". NULL: every quant now.
  */
-ERP_EXTERN int erp_stock_quants(erp_buf *out, erp_ctx *ctx, const char *query);
+ERP_EXTERN int erp_stock_quant_list(erp_buf *out, erp_ctx *ctx, const char *query);
 
 /**
  * The stock valuation report, now or at the end of a past day:
@@ -251,7 +251,7 @@ ERP_EXTERN int erp_stock_valuation(erp_buf *out, erp_ctx *ctx, const char *as_of
  * queue, oldest first; a negative layer is stock owed), as
  * `[{"move_id":"...","quantity":"1","value":"4.00","unit_cost":"4.00"}]`.
  */
-ERP_EXTERN int erp_stock_layers(erp_buf *out, erp_ctx *ctx, const char *product_id);
+ERP_EXTERN int erp_stock_layer_list(erp_buf *out, erp_ctx *ctx, const char *product_id);
 
 ERP_END_DECL
 

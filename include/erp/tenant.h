@@ -56,6 +56,32 @@ ERP_EXTERN int erp_tenant_get(erp_buf *out, erp_store *store, const char *id);
  */
 ERP_EXTERN int erp_tenant_list(erp_buf *out, erp_store *store);
 
+/**
+ * Creates a tenant and a new user who is its first admin, in one
+ * transaction: both are made or neither (self-service sign-up).
+ *
+ * @param out_tenant_id receives the new tenant's id.
+ * @param out_user_id   receives the new user's id; may be NULL.
+ * @param store         the store.
+ * @param name          the tenant's name, as for erp_tenant_create().
+ * @param base_currency the tenant's base currency, as for erp_tenant_create().
+ * @param email         the admin's email: an email address (local@domain, up
+ *                      to 254 bytes, no spaces); stored lower-cased.
+ * @param display_name  the admin's display name (UTF-8, 0 to 200
+ *                      characters); NULL means "".
+ * @param password      the admin's password (UTF-8, ERP_PASSWORD_MIN to
+ *                      ERP_PASSWORD_MAX bytes, erp/user.h).
+ * @return ERP_OK; ERP_EINVALID (field "name", "base_currency", "email",
+ *         "display_name" or "password"); ERP_EEXISTS (field "name" when a
+ *         tenant has that name, "email" when a user has that email);
+ *         ERP_EBACKEND, ERP_ERETRY, ERP_ERROR. Nothing is written on
+ *         failure. The audit log records the membership as made by
+ *         "system".
+ */
+ERP_EXTERN int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
+                                            const char *name, const char *base_currency, const char *email,
+                                            const char *display_name, const char *password);
+
 ERP_END_DECL
 
 #endif /* ERP_TENANT_H */

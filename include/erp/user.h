@@ -14,7 +14,8 @@
  * of theirs there stops working at once) without being removed. The
  * tenant's last active admin cannot be demoted, disabled or removed
  * (ERP_EPERM), so that a tenant is never left without one; the very first
- * admin is made together with the tenant by erp_tenant_create_with_admin().
+ * admin is made together with the tenant by erp_tenant_create_with_admin()
+ * (erp/tenant.h).
  *
  * Members join by consent only: an admin invites an email
  * (erp/invitation.h) and the person accepts, creating their account then
@@ -47,32 +48,6 @@ ERP_BEGIN_DECL
 #define ERP_PASSWORD_MIN 8
 /** Longest accepted password, in bytes. */
 #define ERP_PASSWORD_MAX 1024
-
-/**
- * Creates a tenant and a new user who is its first admin, in one
- * transaction: both are made or neither (self-service sign-up).
- *
- * @param out_tenant_id receives the new tenant's id.
- * @param out_user_id   receives the new user's id; may be NULL.
- * @param store         the store.
- * @param name          the tenant's name, as for erp_tenant_create().
- * @param base_currency the tenant's base currency, as for erp_tenant_create().
- * @param email         the admin's email: an email address (local@domain, up
- *                      to 254 bytes, no spaces); stored lower-cased.
- * @param display_name  the admin's display name (UTF-8, 0 to 200
- *                      characters); NULL means "".
- * @param password      the admin's password (UTF-8, ERP_PASSWORD_MIN to
- *                      ERP_PASSWORD_MAX bytes).
- * @return ERP_OK; ERP_EINVALID (field "name", "base_currency", "email",
- *         "display_name" or "password"); ERP_EEXISTS (field "name" when a
- *         tenant has that name, "email" when a user has that email);
- *         ERP_EBACKEND, ERP_ERETRY, ERP_ERROR. Nothing is written on
- *         failure. The audit log records the membership as made by
- *         "system".
- */
-ERP_EXTERN int erp_tenant_create_with_admin(erp_buf *out_tenant_id, erp_buf *out_user_id, erp_store *store,
-                                            const char *name, const char *base_currency, const char *email,
-                                            const char *display_name, const char *password);
 
 /**
  * Changes a member's role. Their sessions in this tenant act with the new

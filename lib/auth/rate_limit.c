@@ -3,7 +3,7 @@
  * atomic increment of the counter of the current window, which expires
  * with it. When the cache cannot be reached the request is let through.
  */
-#include <erp/session.h>
+#include <erp/rate_limit.h>
 
 #include "core/cache_internal.h"
 #include "util/error.h"

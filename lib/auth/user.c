@@ -7,6 +7,7 @@
  * change is audited in the tenant and ends or refreshes the sessions it
  * affects (session_internal.h) in the same transaction.
  */
+#include <erp/tenant.h>
 #include <erp/user.h>
 
 #include "core/audit_internal.h"

@@ -1,5 +1,5 @@
 /*
- * The plumbing every typed batch call shares (erp_journal_post_batch,
+ * The plumbing every typed batch call shares (erp_ledger_post_batch,
  * erp_stock_move_batch, and the batches of the flows to come): check the
  * count, make one request per item, run them all in one transaction, and
  * answer their ids as a JSON array. The domain gives how an item becomes a

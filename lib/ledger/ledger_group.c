@@ -9,7 +9,7 @@
  * error's field ("entries[i]..."): it gets that error (with the field as a
  * lone post would name it) and the rest are posted again without it. An
  * error that names no request (the store failed) is everyone's. So each
- * poster gets exactly the answer its own erp_journal_post would give, and
+ * poster gets exactly the answer its own erp_ledger_post would give, and
  * only after the transaction that holds its entry has committed.
  */
 #include "ledger_group.h"

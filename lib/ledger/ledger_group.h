@@ -1,5 +1,5 @@
 /*
- * Group commit of single postings: concurrent erp_journal_post calls of
+ * Group commit of single postings: concurrent erp_ledger_post calls of
  * one store, tenant and acting user share one transaction, so that many
  * posters pay for one commit (and, on PostgreSQL, for one turn of the
  * tenant's chain lock). See ledger_group.c.

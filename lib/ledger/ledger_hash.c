@@ -67,7 +67,7 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
 	finish(out, &st);
 }
 
-void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
+void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_ledger_entry *entry, const char *const *debit_text,
                               const char *const *credit_text)
 {
 	crypto_generichash_state st;
@@ -79,7 +79,7 @@ void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *
 	put_text(&st, entry->memo);
 	put_int(&st, (int64_t)entry->line_count);
 	for (size_t i = 0; i < entry->line_count; i++) {
-		const erp_journal_line *l = &entry->lines[i];
+		const erp_ledger_line *l = &entry->lines[i];
 		put_text(&st, l->account_id);
 		if (debit_text) {
 			put_text(&st, debit_text[i]);

@@ -58,12 +58,12 @@ void erp__ledger_hash(char out[ERP__HASH_HEX], const char *tenant, const erp__le
  * `debit_text`/`credit_text` (per line, or NULL) are the amounts of a JSON
  * request, hashed instead of the typed amounts.
  */
-void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_journal_entry *entry, const char *const *debit_text,
+void erp__ledger_request_hash(char out[ERP__HASH_HEX], const erp_ledger_entry *entry, const char *const *debit_text,
                               const char *const *credit_text);
 
 /** One posting request: the caller's entry, plus amount texts when it came as JSON. */
 typedef struct {
-	const erp_journal_entry *entry;
+	const erp_ledger_entry *entry;
 	const char *const *debit_text;   /* per line, or NULL (typed amounts) */
 	const char *const *credit_text;
 	const char *reversal_of;         /* "" or the entry being reversed */

@@ -20,7 +20,7 @@
 
 #define MAX_BATCH 100000
 
-int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *entry)
+int erp_ledger_post(erp_buf *out_id, erp_ctx *ctx, const erp_ledger_entry *entry)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
 	if (rc != ERP_OK)
@@ -33,7 +33,7 @@ int erp_journal_post(erp_buf *out_id, erp_ctx *ctx, const erp_journal_entry *ent
 
 static void batch_fill(void *request, const void *items, size_t i)
 {
-	((erp__post_request *)request)->entry = &((const erp_journal_entry *)items)[i];
+	((erp__post_request *)request)->entry = &((const erp_ledger_entry *)items)[i];
 }
 
 static int batch_post(erp_ctx *ctx, void *requests, size_t n, char (*ids)[ERP__UUID_LEN + 1])
@@ -44,7 +44,7 @@ static int batch_post(erp_ctx *ctx, void *requests, size_t n, char (*ids)[ERP__U
 static const erp__batch entry_batch = { "financial.entry", "entries", "entries", MAX_BATCH, sizeof(erp__post_request),
 	                                batch_fill, batch_post };
 
-int erp_journal_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_journal_entry *entries, size_t count)
+int erp_ledger_post_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_ledger_entry *entries, size_t count)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "posting journal entries");
 	return rc == ERP_OK ? erp__batch_run(out_ids, ctx, &entry_batch, entries, count) : rc;
@@ -71,8 +71,8 @@ static int json_amount(const char **out, json_t *line, const char *key, const ch
 
 /* An entry read from JSON: the typed entry, its lines and their amount texts. */
 typedef struct {
-	erp_journal_entry e;
-	erp_journal_line *lines;
+	erp_ledger_entry e;
+	erp_ledger_line *lines;
 	const char **debits, **credits;
 } json_entry;
 
@@ -92,7 +92,7 @@ static int json_entry_read(json_entry *je, json_t *root, const char *prefix)
 {
 	static const char *const keys[] = { "journal_id", "date", "reference", "memo", "idempotency_key", "lines", NULL };
 	static const char *const line_keys[] = { "account_id", "debit", "credit", "currency", "partner_id", "analytic_account_id", "memo", NULL };
-	erp_journal_entry init = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry init = ERP_LEDGER_ENTRY_INIT;
 	memset(je, 0, sizeof *je);
 	je->e = init;
 	char fld[96];
@@ -166,7 +166,7 @@ static int json_post_root(json_t **root, erp_ctx *ctx, const char *json)
 	return rc == ERP_OK ? erp__json_parse_arg(root, json, "financial.entry") : rc;
 }
 
-int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
+int erp_ledger_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 {
 	json_t *root;
 	int rc = json_post_root(&root, ctx, json);
@@ -180,13 +180,13 @@ int erp_journal_post_json(erp_buf *out, erp_ctx *ctx, const char *json)
 		rc = erp__post_grouped(erp__ledger_state_of(ctx->store)->posts, ctx, &req, id[0]);
 	}
 	if (rc == ERP_OK && out)
-		rc = erp_journal_get(out, ctx, id[0]);
+		rc = erp_ledger_entry_get(out, ctx, id[0]);
 	json_entry_free(&je);
 	json_decref(root);
 	return rc;
 }
 
-int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json)
+int erp_ledger_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json)
 {
 	json_t *root;
 	int rc = json_post_root(&root, ctx, json);
@@ -203,7 +203,7 @@ int erp_journal_post_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json
 	rc = je && reqs && ids ? ERP_OK : erp__oom();
 	for (size_t i = 0; rc == ERP_OK && i < n; i++) {
 		char prefix[32];
-		/* a batch of one names its fields as a lone entry does, like erp_journal_post_batch */
+		/* a batch of one names its fields as a lone entry does, like erp_ledger_post_batch */
 		if (n > 1)
 			snprintf(prefix, sizeof prefix, "entries[%zu].", i);
 		else

@@ -3,7 +3,7 @@
  * and payments next) posts journal entries as part of its own write.
  *
  * The entries go through the same checks, hash chain and writes as
- * erp_journal_post_batch(), inside the caller's transaction: all or none
+ * erp_ledger_post_batch(), inside the caller's transaction: all or none
  * with the caller's other writes, so a stock move and its valuation entry,
  * or an invoice and its receivable, commit together or not at all. This is
  * the only header of ledger/ that other domains include (lib/DEPS);
@@ -22,9 +22,9 @@
  * the role its own write needs. `ids` receives one id per entry. On error
  * the caller's body returns the code, so its transaction rolls back with
  * nothing of the entries written; errors name fields as
- * erp_journal_post_batch() does.
+ * erp_ledger_post_batch() does.
  */
-int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
+int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_ledger_entry *entries, size_t n,
                             char (*ids)[ERP__UUID_LEN + 1]);
 
 #endif

@@ -75,15 +75,15 @@ static int text_ok(const char *s, size_t max, bool newlines)
 
 static int check_request(const post_job *job, size_t i)
 {
-	const erp_journal_entry *e = job->reqs[i].entry;
+	const erp_ledger_entry *e = job->reqs[i].entry;
 	char f[96];
 	if (!e) {
 		field_name(f, sizeof f, job, i, "entry");
 		return erp__error(ERP_EINVALID, "financial.entry", f, "the entry is NULL");
 	}
-	if (e->version < 1 || e->version > ERP_JOURNAL_ENTRY_VERSION) {
+	if (e->version < 1 || e->version > ERP_LEDGER_ENTRY_VERSION) {
 		field_name(f, sizeof f, job, i, "version");
-		return erp__error(ERP_EINVALID, "financial.entry", f, "erp_journal_entry version %u is not supported", e->version);
+		return erp__error(ERP_EINVALID, "financial.entry", f, "erp_ledger_entry version %u is not supported", e->version);
 	}
 	char norm[ERP__UUID_LEN + 1];
 	if (!e->journal_id || !erp__uuid_normalize(norm, e->journal_id)) {
@@ -117,7 +117,7 @@ static int check_request(const post_job *job, size_t i)
 		return erp__error(ERP_EINVALID, "financial.entry", f, "an entry has 2 to %d lines, not %zu", MAX_LINES, e->line_count);
 	}
 	for (size_t k = 0; k < e->line_count; k++) {
-		const erp_journal_line *l = &e->lines[k];
+		const erp_ledger_line *l = &e->lines[k];
 		char rest[64];
 		if (!l->account_id || !erp__uuid_normalize(norm, l->account_id)) {
 			snprintf(rest, sizeof rest, "lines[%zu].account_id", k);
@@ -188,7 +188,7 @@ static account_info *account_find(post_job *job, const char *id)
 }
 
 /* Loads the accounts of one entry that are not known yet, in one statement. */
-static int accounts_load(erp__tx *tx, post_job *job, const erp_journal_entry *e)
+static int accounts_load(erp__tx *tx, post_job *job, const erp_ledger_entry *e)
 {
 	const char *tenant = job->ctx->tenant_id;
 	erp_value *p = calloc(e->line_count + 1, sizeof *p);
@@ -276,7 +276,7 @@ static int resolve_entry(erp__tx *tx, post_job *job, size_t i, erp__scales *sc)
 {
 	const char *tenant = job->ctx->tenant_id;
 	const erp__post_request *r = &job->reqs[i];
-	const erp_journal_entry *e = r->entry;
+	const erp_ledger_entry *e = r->entry;
 	erp__ledger_entry *out = &job->entries[i];
 	char f[96], rest[64];
 	int rc;
@@ -315,7 +315,7 @@ static int resolve_entry(erp__tx *tx, post_job *job, size_t i, erp__scales *sc)
 	out->line_count = e->line_count;
 	rc = ERP_OK;
 	for (size_t k = 0; rc == ERP_OK && k < e->line_count; k++) {
-		const erp_journal_line *l = &e->lines[k];
+		const erp_ledger_line *l = &e->lines[k];
 		erp__ledger_line *line = &out->lines[k];
 		line->line_no = (int)k + 1;
 		line->memo = l->memo;
@@ -646,7 +646,7 @@ static int post_body(erp__tx *tx, void *payload)
 
 	/* 1-3: every check that reads, before any lock is taken. */
 	for (size_t i = 0; rc == ERP_OK && i < job->n; i++) {
-		const erp_journal_entry *e = job->reqs[i].entry;
+		const erp_ledger_entry *e = job->reqs[i].entry;
 		erp__ledger_entry *out = &job->entries[i];
 		if (e->idempotency_key) {
 			erp__ledger_request_hash(out->request_hash, e, job->reqs[i].debit_text, job->reqs[i].credit_text);
@@ -743,7 +743,7 @@ int erp__post_run(erp_ctx *ctx, erp__post_request *reqs, size_t n, char (*ids)[E
 	return rc;
 }
 
-int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_journal_entry *entries, size_t n,
+int erp__journal_post_in_tx(erp__tx *tx, erp_ctx *ctx, const erp_ledger_entry *entries, size_t n,
                             char (*ids)[ERP__UUID_LEN + 1])
 {
 	erp__post_request *reqs = calloc(n, sizeof *reqs);
@@ -770,8 +770,8 @@ typedef struct {
 	const char *date;
 	char id[ERP__UUID_LEN + 1];
 	/* the mirror built from the stored entry */
-	erp_journal_entry entry;
-	erp_journal_line *lines;
+	erp_ledger_entry entry;
+	erp_ledger_line *lines;
 	char **owned;  /* copies of the stored strings the mirror points to */
 	size_t nowned, owned_cap;
 	bool oom;
@@ -853,7 +853,7 @@ static int reverse_body(erp__tx *tx, void *payload)
 		if ((rc = ERP__ARRAY_RESERVE(job->lines, cap, n + 1)) != ERP_OK)
 			break;
 		char s[7][24];
-		erp_journal_line *l = &job->lines[n++];
+		erp_ledger_line *l = &job->lines[n++];
 		l->account_id = keep(job, erp__db_text(tx, rows, 0, s[0]));
 		l->currency = keep(job, erp__db_text(tx, rows, 1, s[1]));
 		l->credit = erp__db_int(tx, rows, 2); /* swapped */
@@ -867,7 +867,7 @@ static int reverse_body(erp__tx *tx, void *payload)
 		return rc;
 	if (job->oom)
 		return erp__oom();
-	erp_journal_entry mirror = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry mirror = ERP_LEDGER_ENTRY_INIT;
 	mirror.journal_id = journal;
 	mirror.date = job->date;
 	mirror.reference = reference;
@@ -886,7 +886,7 @@ static int reverse_body(erp__tx *tx, void *payload)
 	return rc;
 }
 
-int erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date)
+int erp_ledger_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, const char *date)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "reversing journal entries");
 	if (rc != ERP_OK)
@@ -896,7 +896,7 @@ int erp_journal_reverse(erp_buf *out_id, erp_ctx *ctx, const char *entry_id, con
 		return erp__error(ERP_EINVALID, "financial.entry", "entry_id", "entry_id must be a UUID");
 	if (!erp__date_valid(date))
 		return erp__error(ERP_EINVALID, "financial.entry", "date", "date must be a date \"YYYY-MM-DD\"");
-	reverse_job job = { ctx, id, date, "", ERP_JOURNAL_ENTRY_INIT, NULL, NULL, 0, 0, false };
+	reverse_job job = { ctx, id, date, "", ERP_LEDGER_ENTRY_INIT, NULL, NULL, 0, 0, false };
 	erp_storage_scope scope = erp__ctx_scope(ctx);
 	rc = erp__tx_run(ctx->store, ERP_TX_WRITE, &scope, reverse_body, &job);
 	owned_free(&job);

@@ -159,7 +159,7 @@ static int get_body(erp__tx *tx, void *payload)
 	return rc == ERP_OK && !erp__strbuf_ok(sb) ? erp__oom() : rc;
 }
 
-int erp_journal_get(erp_buf *out, erp_ctx *ctx, const char *entry_id)
+int erp_ledger_entry_get(erp_buf *out, erp_ctx *ctx, const char *entry_id)
 {
 	if (!out)
 		return erp__invalid("out", "out is NULL");
@@ -254,7 +254,7 @@ static int list_body(erp__tx *tx, void *payload)
 	return erp__strbuf_ok(sb) ? ERP_OK : erp__oom();
 }
 
-int erp_journal_list(erp_buf *out, erp_ctx *ctx, const char *query)
+int erp_ledger_entry_list(erp_buf *out, erp_ctx *ctx, const char *query)
 {
 	if (!out)
 		return erp__invalid("out", "out is NULL");
@@ -479,7 +479,7 @@ static int balance_run(erp_buf *out, erp_ctx *ctx, const char *account, const ch
 	return rc;
 }
 
-int erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of)
+int erp_ledger_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *as_of)
 {
 	char id[ERP__UUID_LEN + 1];
 	if (!account_id || !erp__uuid_normalize(id, account_id))
@@ -487,7 +487,7 @@ int erp_account_balance(erp_buf *out, erp_ctx *ctx, const char *account_id, cons
 	return balance_run(out, ctx, id, as_of);
 }
 
-int erp_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of)
+int erp_ledger_trial_balance(erp_buf *out, erp_ctx *ctx, const char *as_of)
 {
 	return balance_run(out, ctx, NULL, as_of);
 }
@@ -707,7 +707,7 @@ static int gl_body(erp__tx *tx, void *payload)
 	return rc == ERP_OK && !erp__strbuf_ok(sb) ? erp__oom() : rc;
 }
 
-int erp_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from, const char *to,
+int erp_ledger_general_ledger(erp_buf *out, erp_ctx *ctx, const char *account_id, const char *from, const char *to,
                        const char *cursor, int limit)
 {
 	if (!out)

@@ -27,7 +27,7 @@
 
 /* A caller's move, with its decimal texts when it came as JSON. */
 typedef struct {
-	const erp_move *m;
+	const erp_stock_move_params *m;
 	const char *qty_text, *cost_text;
 } move_request;
 
@@ -90,8 +90,8 @@ typedef struct {
 	size_t nlayers, layers_cap;
 	quant_delta *deltas;
 	size_t ndeltas, deltas_cap;
-	erp_journal_entry *entries;
-	erp_journal_line *lines; /* 4 per entry */
+	erp_ledger_entry *entries;
+	erp_ledger_line *lines; /* 4 per entry */
 	char (*entry_ids)[ERP__UUID_LEN + 1];
 	char (*entry_refs)[120];
 	size_t nentries;
@@ -117,12 +117,12 @@ static int invalid(const move_job *job, size_t i, const char *field, const char 
 
 static int check_request(const move_job *job, size_t i)
 {
-	const erp_move *m = job->reqs[i].m;
+	const erp_stock_move_params *m = job->reqs[i].m;
 	char u[ERP__UUID_LEN + 1];
 	if (!m)
 		return invalid(job, i, "move", "is NULL");
-	if (m->version != ERP_MOVE_VERSION)
-		return invalid(job, i, "version", "is not ERP_MOVE_VERSION");
+	if (m->version != ERP_STOCK_MOVE_PARAMS_VERSION)
+		return invalid(job, i, "version", "is not ERP_STOCK_MOVE_PARAMS_VERSION");
 	if (!m->product_id || !erp__uuid_normalize(u, m->product_id))
 		return invalid(job, i, "product_id", "must be a UUID");
 	if (!job->reqs[i].qty_text && m->quantity <= 0)
@@ -149,7 +149,7 @@ static int check_request(const move_job *job, size_t i)
 /* The hash of a request as given, to recognise a repeated idempotency key. */
 static void request_hash(char out[65], const move_request *r)
 {
-	const erp_move *m = r->m;
+	const erp_stock_move_params *m = r->m;
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, NULL, 0, 32);
 	char num[64];
@@ -306,7 +306,7 @@ static const char *move_kind(const erp__stock_location *src, const erp__stock_lo
 static int resolve_move(erp__tx *tx, move_job *job, size_t i)
 {
 	const move_request *r = &job->reqs[i];
-	const erp_move *m = r->m;
+	const erp_stock_move_params *m = r->m;
 	move_state *s = &job->moves[i];
 	const char *tenant = job->ctx->tenant_id;
 	char f[64], id[ERP__UUID_LEN + 1];
@@ -557,7 +557,7 @@ static void entry_build(move_job *job, size_t i, int64_t main_value, int64_t cor
 	if (!p->valuation_account[0] || (main_value == 0 && correction == 0))
 		return;
 	size_t e = job->nentries++;
-	erp_journal_line *l = &job->lines[4 * e];
+	erp_ledger_line *l = &job->lines[4 * e];
 	size_t nl = 0;
 	/* the counterpart of the main value: input for suppliers' goods, output otherwise */
 	int partner_usage = strcmp(s->kind, "in") == 0 ? s->src.usage : s->dst.usage;
@@ -566,18 +566,18 @@ static void entry_build(move_job *job, size_t i, int64_t main_value, int64_t cor
 	                              : p->output_account;
 	if (main_value != 0) {
 		int64_t a = main_value > 0 ? main_value : -main_value;
-		l[nl++] = (erp_journal_line){ main_value > 0 ? p->valuation_account : counter, a, 0, p->currency, NULL, NULL, NULL };
-		l[nl++] = (erp_journal_line){ main_value > 0 ? counter : p->valuation_account, 0, a, p->currency, NULL, NULL, NULL };
+		l[nl++] = (erp_ledger_line){ main_value > 0 ? p->valuation_account : counter, a, 0, p->currency, NULL, NULL, NULL };
+		l[nl++] = (erp_ledger_line){ main_value > 0 ? counter : p->valuation_account, 0, a, p->currency, NULL, NULL, NULL };
 	}
 	if (correction != 0) {
 		int64_t a = correction > 0 ? correction : -correction;
-		l[nl++] = (erp_journal_line){ correction > 0 ? p->valuation_account : p->output_account, a, 0, p->currency, NULL, NULL,
+		l[nl++] = (erp_ledger_line){ correction > 0 ? p->valuation_account : p->output_account, a, 0, p->currency, NULL, NULL,
 			                      "stock valuation correction" };
-		l[nl++] = (erp_journal_line){ correction > 0 ? p->output_account : p->valuation_account, 0, a, p->currency, NULL, NULL,
+		l[nl++] = (erp_ledger_line){ correction > 0 ? p->output_account : p->valuation_account, 0, a, p->currency, NULL, NULL,
 			                      "stock valuation correction" };
 	}
-	erp_journal_entry *entry = &job->entries[e];
-	entry->version = ERP_JOURNAL_ENTRY_VERSION;
+	erp_ledger_entry *entry = &job->entries[e];
+	entry->version = ERP_LEDGER_ENTRY_VERSION;
 	entry->journal_id = p->journal;
 	entry->date = s->date;
 	snprintf(job->entry_refs[e], sizeof job->entry_refs[e], "%s", job->reqs[i].m->reference ? job->reqs[i].m->reference : s->id);
@@ -696,7 +696,7 @@ static int write_all(erp__db_batch *b, move_job *job, int64_t now_ms)
 		move_state *s = &job->moves[i];
 		if (s->replay)
 			continue;
-		const erp_move *m = job->reqs[i].m;
+		const erp_stock_move_params *m = job->reqs[i].m;
 		erp_value p[18] = {
 			erp__v_text(tenant), erp__v_text(s->id), erp__v_text(job->products[s->product].info.id), erp__v_int(s->qty),
 			erp__v_text(s->src.id), erp__v_text(s->dst.id), erp__v_text(s->date), erp__v_text(s->kind),
@@ -838,7 +838,7 @@ static int cmp_layer(const void *a, const void *b)
 static int key_check(erp__tx *tx, move_job *job, size_t i, bool in_batch)
 {
 	move_state *s = &job->moves[i];
-	const erp_move *m = job->reqs[i].m;
+	const erp_stock_move_params *m = job->reqs[i].m;
 	char first_id[ERP__UUID_LEN + 1] = "", first_hash[65] = "", f[64];
 	int found = idempotency_lookup(tx, job, i, in_batch ? i : 0, first_id, first_hash);
 	if (found != 1)
@@ -869,7 +869,7 @@ static int move_body(erp__tx *tx, void *payload)
 
 	for (size_t i = 0; rc == ERP_OK && i < job->n; i++) {
 		move_state *s = &job->moves[i];
-		const erp_move *m = job->reqs[i].m;
+		const erp_stock_move_params *m = job->reqs[i].m;
 		s->entry = -1;
 		if (m->idempotency_key) {
 			request_hash(s->request_hash, &job->reqs[i]);
@@ -938,7 +938,7 @@ static int move_run(erp_ctx *ctx, move_request *reqs, size_t n, char (*ids)[ERP_
 	return rc;
 }
 
-int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_move *move)
+int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_stock_move_params *move)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "moving stock");
 	if (rc != ERP_OK)
@@ -951,7 +951,7 @@ int erp_stock_move(erp_buf *out_id, erp_ctx *ctx, const erp_move *move)
 
 static void batch_fill(void *request, const void *items, size_t i)
 {
-	((move_request *)request)->m = &((const erp_move *)items)[i];
+	((move_request *)request)->m = &((const erp_stock_move_params *)items)[i];
 }
 
 static int batch_move(erp_ctx *ctx, void *requests, size_t n, char (*ids)[ERP__UUID_LEN + 1])
@@ -961,7 +961,7 @@ static int batch_move(erp_ctx *ctx, void *requests, size_t n, char (*ids)[ERP__U
 
 static const erp__batch move_batch = { NULL, "count", "moves", MAX_BATCH, sizeof(move_request), batch_fill, batch_move };
 
-int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_move *moves, size_t count)
+int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_stock_move_params *moves, size_t count)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "moving stock");
 	return rc == ERP_OK ? erp__batch_run(out_ids, ctx, &move_batch, moves, count) : rc;
@@ -999,7 +999,7 @@ int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json)
 		json_decref(root);
 		return rc;
 	}
-	erp_move m = ERP_MOVE_INIT;
+	erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
 	move_request req = { &m, NULL, NULL };
 	if ((rc = json_text(&m.product_id, root, "product_id")) != ERP_OK ||
 	    (rc = json_text(&req.qty_text, root, "quantity")) != ERP_OK ||

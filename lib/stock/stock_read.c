@@ -87,7 +87,7 @@ struct read_job {
 	/* arguments */
 	char id[ERP__UUID_LEN + 1];
 	char product[ERP__UUID_LEN + 1], location[ERP__UUID_LEN + 1];
-	char as_of[11], date_from[11], date_to[11];
+	char as_of[11], from[11], to[11];
 	char cursor_date[11], cursor_id[ERP__UUID_LEN + 1];
 	char binding[ERP__CURSOR_BINDING_LEN + 1]; /* of the moves list's cursors */
 	int64_t limit;
@@ -248,10 +248,10 @@ static int moves_body(erp__tx *tx, read_job *job)
 		erp__where_and(&w, "product_id = ?", erp__v_text(job->product));
 	if (job->location[0])
 		erp__where_and(&w, "(location_id = ? OR location_dest_id = ?)", erp__v_text(job->location));
-	if (job->date_from[0])
-		erp__where_and(&w, "date >= ?", erp__v_text(job->date_from));
-	if (job->date_to[0])
-		erp__where_and(&w, "date <= ?", erp__v_text(job->date_to));
+	if (job->from[0])
+		erp__where_and(&w, "date >= ?", erp__v_text(job->from));
+	if (job->to[0])
+		erp__where_and(&w, "date <= ?", erp__v_text(job->to));
 	if (job->cursor_date[0]) {
 		static const char *const position[] = { "date", "id" };
 		const erp_value at[] = { erp__v_text(job->cursor_date), erp__v_text(job->cursor_id) };
@@ -366,17 +366,17 @@ static int parse_query(read_job *job, const char *query, const char *const *allo
 		rc = query_text(job->location, sizeof job->location, q, "location_id", true);
 	if (rc == ERP_OK && (rc = query_text(date, sizeof date, q, "as_of", false)) == ERP_OK)
 		rc = check_date(job->as_of, date[0] ? date : NULL, "as_of");
-	if (rc == ERP_OK && (rc = query_text(date, sizeof date, q, "date_from", false)) == ERP_OK)
-		rc = check_date(job->date_from, date[0] ? date : NULL, "date_from");
-	if (rc == ERP_OK && (rc = query_text(date, sizeof date, q, "date_to", false)) == ERP_OK)
-		rc = check_date(job->date_to, date[0] ? date : NULL, "date_to");
+	if (rc == ERP_OK && (rc = query_text(date, sizeof date, q, "from", false)) == ERP_OK)
+		rc = check_date(job->from, date[0] ? date : NULL, "from");
+	if (rc == ERP_OK && (rc = query_text(date, sizeof date, q, "to", false)) == ERP_OK)
+		rc = check_date(job->to, date[0] ? date : NULL, "to");
 	if (rc == ERP_OK && (v = json_object_get(q, "limit")) && !json_is_null(v)) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000)
 			rc = erp__invalid("limit", "limit must be an integer from 1 to 1000");
 		else
 			job->limit = json_integer_value(v);
 	}
-	const char *parts[] = { job->product, job->location, job->as_of, job->date_from, job->date_to };
+	const char *parts[] = { job->product, job->location, job->as_of, job->from, job->to };
 	erp__cursor_binding(job->binding, "stock.moves", job->ctx->tenant_id, parts, 5);
 	if (rc == ERP_OK && (rc = query_text(cursor, sizeof cursor, q, "cursor", false)) == ERP_OK && cursor[0]) {
 		json_t *pos = NULL;
@@ -394,13 +394,13 @@ static int parse_query(read_job *job, const char *query, const char *const *allo
 	return rc;
 }
 
-int erp_stock_moves(erp_buf *out, erp_ctx *ctx, const char *query)
+int erp_stock_move_list(erp_buf *out, erp_ctx *ctx, const char *query)
 {
 	read_job job;
 	int rc = read_prepare(&job, ctx, out != NULL, moves_body);
 	if (rc != ERP_OK)
 		return rc;
-	static const char *const allowed[] = { "product_id", "location_id", "date_from", "date_to", "limit", "cursor", NULL };
+	static const char *const allowed[] = { "product_id", "location_id", "from", "to", "limit", "cursor", NULL };
 	if ((rc = parse_query(&job, query, allowed)) != ERP_OK)
 		return rc;
 	return read_run(out, &job);
@@ -589,7 +589,7 @@ static int quants_body(erp__tx *tx, read_job *job)
 	return rc < 0 ? rc : ERP_OK;
 }
 
-int erp_stock_quants(erp_buf *out, erp_ctx *ctx, const char *query)
+int erp_stock_quant_list(erp_buf *out, erp_ctx *ctx, const char *query)
 {
 	read_job job;
 	int rc = read_prepare(&job, ctx, out != NULL, quants_body);
@@ -756,7 +756,7 @@ static int layers_body(erp__tx *tx, read_job *job)
 	return rc < 0 ? rc : ERP_OK;
 }
 
-int erp_stock_layers(erp_buf *out, erp_ctx *ctx, const char *product_id)
+int erp_stock_layer_list(erp_buf *out, erp_ctx *ctx, const char *product_id)
 {
 	read_job job;
 	int rc = read_prepare(&job, ctx, out != NULL, layers_body);

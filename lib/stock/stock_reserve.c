@@ -23,13 +23,13 @@
 
 typedef struct {
 	erp_ctx *ctx;
-	const erp_reservation *r;
+	const erp_stock_reserve_params *r;
 	const char *qty_text;
 	char id[ERP__UUID_LEN + 1];
 	char request_hash[65];
 } reserve_job;
 
-static void request_hash(char out[65], const erp_reservation *r, const char *qty_text)
+static void request_hash(char out[65], const erp_stock_reserve_params *r, const char *qty_text)
 {
 	char buf[1024];
 	snprintf(buf, sizeof buf, "%s|%s|%s|%lld|%lld|%s|%s", r->product_id, r->location_id, qty_text ? qty_text : "",
@@ -40,13 +40,13 @@ static void request_hash(char out[65], const erp_reservation *r, const char *qty
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-static int check(const erp_reservation *r, const char *qty_text)
+static int check(const erp_stock_reserve_params *r, const char *qty_text)
 {
 	char u[ERP__UUID_LEN + 1];
 	if (!r)
 		return erp__invalid("reservation", "reservation is NULL");
-	if (r->version != ERP_RESERVATION_VERSION)
-		return erp__invalid("version", "version is not ERP_RESERVATION_VERSION");
+	if (r->version != ERP_STOCK_RESERVE_PARAMS_VERSION)
+		return erp__invalid("version", "version is not ERP_STOCK_RESERVE_PARAMS_VERSION");
 	if (!r->product_id || !erp__uuid_normalize(u, r->product_id))
 		return erp__error(ERP_EINVALID, ENTITY, "product_id", "product_id must be a UUID");
 	if (!r->location_id || !erp__uuid_normalize(u, r->location_id))
@@ -65,7 +65,7 @@ static int check(const erp_reservation *r, const char *qty_text)
 static int reserve_body(erp__tx *tx, void *payload)
 {
 	reserve_job *job = payload;
-	const erp_reservation *r = job->r;
+	const erp_stock_reserve_params *r = job->r;
 	const char *tenant = job->ctx->tenant_id;
 	char product_id[ERP__UUID_LEN + 1], location_id[ERP__UUID_LEN + 1];
 	erp__uuid_normalize(product_id, r->product_id);
@@ -158,7 +158,7 @@ static int reserve_body(erp__tx *tx, void *payload)
 	return rc;
 }
 
-static int reserve_run(erp_buf *out_id, erp_ctx *ctx, const erp_reservation *r, const char *qty_text)
+static int reserve_run(erp_buf *out_id, erp_ctx *ctx, const erp_stock_reserve_params *r, const char *qty_text)
 {
 	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "reserving stock");
 	if (rc != ERP_OK || (rc = check(r, qty_text)) != ERP_OK)
@@ -175,7 +175,7 @@ static int reserve_run(erp_buf *out_id, erp_ctx *ctx, const erp_reservation *r, 
 	return rc;
 }
 
-int erp_stock_reserve(erp_buf *out_id, erp_ctx *ctx, const erp_reservation *reservation)
+int erp_stock_reserve(erp_buf *out_id, erp_ctx *ctx, const erp_stock_reserve_params *reservation)
 {
 	return reserve_run(out_id, ctx, reservation, NULL);
 }
@@ -195,7 +195,7 @@ int erp_stock_reserve_json(erp_buf *out, erp_ctx *ctx, const char *json)
 		json_decref(root);
 		return erp__error(ERP_EINVALID, ENTITY, "json", "the reservation must be a JSON object");
 	}
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	const char *qty = NULL;
 	const char *key;
 	json_t *v;

@@ -268,12 +268,12 @@ static int call_entity_list(erp_buf *out, unsigned long n)
 static int call_journal_post(erp_buf *out, unsigned long n)
 {
 	char key[64];
-	erp_journal_line lines[3] = { lt_dr(g.cash, 1000 + (int64_t)n), lt_cr(g.revenue, 600), lt_cr(g.revenue, 400 + (int64_t)n) };
-	erp_journal_entry e = lt_entry(&g.w.b, "2026-03-02", lines, 3);
+	erp_ledger_line lines[3] = { lt_dr(g.cash, 1000 + (int64_t)n), lt_cr(g.revenue, 600), lt_cr(g.revenue, 400 + (int64_t)n) };
+	erp_ledger_entry e = lt_entry(&g.w.b, "2026-03-02", lines, 3);
 	snprintf(key, sizeof key, "post-%lu", n);
 	e.idempotency_key = key;
 	e.memo = "allocation failure";
-	return erp_journal_post(out, g.w.b.rw, &e);
+	return erp_ledger_post(out, g.w.b.rw, &e);
 }
 
 static void entry_json(char *out, size_t cap, const char *key_prefix, unsigned long n)
@@ -289,7 +289,7 @@ static int call_journal_post_json(erp_buf *out, unsigned long n)
 {
 	char json[800];
 	entry_json(json, sizeof json, "json", n);
-	return erp_journal_post_json(out, g.w.b.rw, json);
+	return erp_ledger_post_json(out, g.w.b.rw, json);
 }
 
 static int call_journal_post_batch_json(erp_buf *out, unsigned long n)
@@ -298,7 +298,7 @@ static int call_journal_post_batch_json(erp_buf *out, unsigned long n)
 	entry_json(a, sizeof a, "batch-a", n);
 	entry_json(b, sizeof b, "batch-b", n);
 	snprintf(json, sizeof json, "[%s,%s]", a, b);
-	return erp_journal_post_batch_json(out, g.w.b.rw, json);
+	return erp_ledger_post_batch_json(out, g.w.b.rw, json);
 }
 
 static void prepare_journal_reverse(unsigned long n)
@@ -309,25 +309,25 @@ static void prepare_journal_reverse(unsigned long n)
 static int call_journal_reverse(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_journal_reverse(out, g.w.b.rw, g.entry, "2026-03-05");
+	return erp_ledger_reverse(out, g.w.b.rw, g.entry, "2026-03-05");
 }
 
 static int call_account_balance(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_account_balance(out, g.w.b.ro, g.cash, "2026-12-31");
+	return erp_ledger_account_balance(out, g.w.b.ro, g.cash, "2026-12-31");
 }
 
 static int call_trial_balance(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_trial_balance(out, g.w.b.ro, NULL);
+	return erp_ledger_trial_balance(out, g.w.b.ro, NULL);
 }
 
 static int call_general_ledger(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_general_ledger(out, g.w.b.ro, g.cash, "2026-01-01", NULL, NULL, 20);
+	return erp_ledger_general_ledger(out, g.w.b.ro, g.cash, "2026-01-01", NULL, NULL, 20);
 }
 
 /* ---- scenarios: stock ------------------------------------------------------------ */
@@ -336,7 +336,7 @@ static int move(erp_buf *out, const char *key_prefix, unsigned long n, const cha
                 const char *to, int64_t unit_cost)
 {
 	char key[64];
-	erp_move m = unit_cost >= 0 ? st_mv_cost(product, 3, from, to, unit_cost) : st_mv(product, 1, from, to);
+	erp_stock_move_params m = unit_cost >= 0 ? st_mv_cost(product, 3, from, to, unit_cost) : st_mv(product, 1, from, to);
 	snprintf(key, sizeof key, "%s-%lu", key_prefix, n);
 	m.idempotency_key = key;
 	m.date = "2026-03-02";
@@ -376,7 +376,7 @@ static int call_stock_move_json(erp_buf *out, unsigned long n)
 static int call_stock_move_batch(erp_buf *out, unsigned long n)
 {
 	char k1[64], k2[64];
-	erp_move m[2] = { st_mv(g.w.fifo, 1, g.w.stock, g.w.shelf), st_mv(g.w.fifo, 1, g.w.shelf, g.w.customer) };
+	erp_stock_move_params m[2] = { st_mv(g.w.fifo, 1, g.w.stock, g.w.shelf), st_mv(g.w.fifo, 1, g.w.shelf, g.w.customer) };
 	snprintf(k1, sizeof k1, "mb1-%lu", n);
 	snprintf(k2, sizeof k2, "mb2-%lu", n);
 	m[0].idempotency_key = k1;
@@ -388,7 +388,7 @@ static int call_stock_move_batch(erp_buf *out, unsigned long n)
 static int call_reserve(erp_buf *out, unsigned long n)
 {
 	char key[64];
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = g.w.average;
 	r.location_id = g.w.stock;
 	r.quantity = 1;
@@ -422,7 +422,7 @@ static int64_t effect_release(unsigned long n)
 static int call_consume_reservation(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	erp_move m = st_mv(g.w.average, 1, g.w.stock, g.w.customer);
+	erp_stock_move_params m = st_mv(g.w.average, 1, g.w.stock, g.w.customer);
 	m.reservation_id = g.reservation;
 	m.date = "2026-03-02";
 	return erp_stock_move(out, g.w.b.rw, &m);
@@ -454,25 +454,25 @@ static int call_valuation(erp_buf *out, unsigned long n)
 static int call_layers(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_stock_layers(out, g.w.b.ro, g.w.fifo);
+	return erp_stock_layer_list(out, g.w.b.ro, g.w.fifo);
 }
 
 static int call_layers_avco(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_stock_layers(out, g.w.b.ro, g.w.average);
+	return erp_stock_layer_list(out, g.w.b.ro, g.w.average);
 }
 
 static int call_stock_moves(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_stock_moves(out, g.w.b.ro, "{\"limit\":5}");
+	return erp_stock_move_list(out, g.w.b.ro, "{\"limit\":5}");
 }
 
 static int call_stock_quants(erp_buf *out, unsigned long n)
 {
 	(void)n;
-	return erp_stock_quants(out, g.w.b.ro, NULL);
+	return erp_stock_quant_list(out, g.w.b.ro, NULL);
 }
 
 static int call_store_verify(erp_buf *out, unsigned long n)

@@ -66,7 +66,7 @@ void fuzz_verify_sometimes(fuzz_fixture *f);
 /** The "id" member of a JSON object, copied into out (37 bytes); "" when none. */
 void fuzz_json_id(char out[37], const char *json);
 
-/** A liberp call that takes JSON and answers JSON (erp_journal_post_json...). */
+/** A liberp call that takes JSON and answers JSON (erp_ledger_post_json...). */
 typedef int (*fuzz_json_call)(erp_buf *out, erp_ctx *ctx, const char *json);
 
 /** Text standing for the state a call may change (a report), malloc'd. */

@@ -3,8 +3,8 @@
  * on the fixture's store (fuzz_fixture.h). Input: two lines, placeholders
  * expanded:
  *   WHAT     an entity type (erp_entity_list), or "journal"
- *            (erp_journal_list), "moves" (erp_stock_moves), "quants"
- *            (erp_stock_quants)
+ *            (erp_ledger_entry_list), "moves" (erp_stock_move_list), "quants"
+ *            (erp_stock_quant_list)
  *   QUERY    the query JSON (empty: NULL, the first page of everything)
  *
  * Invariants: the call returns ERP_OK or ERP_EINVALID with a field (with
@@ -87,11 +87,11 @@ static void list_other(erp_ctx *ctx, const char *what, const char *query)
 	int rc;
 	char want = 'o';
 	if (strcmp(what, "journal") == 0) {
-		rc = erp_journal_list(&out, ctx, query);
+		rc = erp_ledger_entry_list(&out, ctx, query);
 	} else if (strcmp(what, "moves") == 0) {
-		rc = erp_stock_moves(&out, ctx, query);
+		rc = erp_stock_move_list(&out, ctx, query);
 	} else {
-		rc = erp_stock_quants(&out, ctx, query);
+		rc = erp_stock_quant_list(&out, ctx, query);
 		want = 'a';
 	}
 	fuzz_check_rc(what, rc, LIST_CODES);

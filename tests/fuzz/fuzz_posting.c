@@ -1,6 +1,6 @@
 /*
- * libFuzzer target: posting JSON (erp_journal_post_json, and
- * erp_journal_post_batch_json when the input starts with '['), on the
+ * libFuzzer target: posting JSON (erp_ledger_post_json, and
+ * erp_ledger_post_batch_json when the input starts with '['), on the
  * fixture's store (fuzz_fixture.h). Placeholders ("@cash@", "@gen@") are
  * expanded first.
  *
@@ -32,7 +32,7 @@ static const int POST_CODES[] = { ERP_EUNBALANCED, ERP_ELOCKED, ERP_EINVALID, ER
 static char *ledger_state(erp_ctx *ctx)
 {
 	erp_buf newest = ERP_BUF_INIT, trial = ERP_BUF_INIT;
-	if (erp_journal_list(&newest, ctx, "{\"limit\":1}") != ERP_OK || erp_trial_balance(&trial, ctx, NULL) != ERP_OK)
+	if (erp_ledger_entry_list(&newest, ctx, "{\"limit\":1}") != ERP_OK || erp_ledger_trial_balance(&trial, ctx, NULL) != ERP_OK)
 		fuzz_fail("reading the ledger: %s", erp_error_last()->message);
 	size_t n = newest.size + trial.size + 2;
 	char *s = malloc(n);
@@ -55,12 +55,12 @@ static void check_reversal(erp_ctx *ctx, const char *posted)
 	const char *date = json_string_value(json_object_get(entry, "date"));
 	bool reversed = !json_is_null(json_object_get(entry, "reversed_by"));
 	erp_buf out = ERP_BUF_INIT;
-	int rc = reversed ? ERP_OK : erp_journal_reverse(&out, ctx, id, date);
+	int rc = reversed ? ERP_OK : erp_ledger_reverse(&out, ctx, id, date);
 	if (rc != ERP_OK)
-		fuzz_fail("erp_journal_reverse of %s: %s: %s", posted, erp_error_name(rc), erp_error_last()->message);
-	rc = erp_journal_reverse(&out, ctx, id, date);
+		fuzz_fail("erp_ledger_reverse of %s: %s: %s", posted, erp_error_name(rc), erp_error_last()->message);
+	rc = erp_ledger_reverse(&out, ctx, id, date);
 	if (rc != ERP_EEXISTS)
-		fuzz_fail("erp_journal_reverse a second time: %s, not ERP_EEXISTS", erp_error_name(rc));
+		fuzz_fail("erp_ledger_reverse a second time: %s, not ERP_EEXISTS", erp_error_name(rc));
 	erp_buf_dispose(&out);
 	json_decref(entry);
 }
@@ -74,11 +74,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	char *before = ledger_state(f->ctx);
 	erp_buf out = ERP_BUF_INIT;
-	int rc = batch ? erp_journal_post_batch_json(&out, f->ctx, json) : erp_journal_post_json(&out, f->ctx, json);
-	const char *call = batch ? "erp_journal_post_batch_json" : "erp_journal_post_json";
+	int rc = batch ? erp_ledger_post_batch_json(&out, f->ctx, json) : erp_ledger_post_json(&out, f->ctx, json);
+	const char *call = batch ? "erp_ledger_post_batch_json" : "erp_ledger_post_json";
 	fuzz_check_rc(call, rc, POST_CODES);
 	if (rc == ERP_OK && !batch) {
-		fuzz_check_idempotent(call, erp_journal_post_json, ledger_state, f->ctx, json, out.ptr);
+		fuzz_check_idempotent(call, erp_ledger_post_json, ledger_state, f->ctx, json, out.ptr);
 		check_reversal(f->ctx, out.ptr);
 	}
 	if (rc == ERP_OK) {

@@ -69,8 +69,8 @@ class TestOpenApiWalk(ServerCase):
         cls.b, cls.w = b, w
         cls.query_values = {
             "account_id": b.receivable, "product_id": w.fifo, "location_id": w.stock, "journal_id": b.journal,
-            "as_of": "2026-12-31", "from": "2026-01-01", "to": "2026-12-31", "date_from": "2026-01-01",
-            "date_to": "2026-12-31", "limit": "10", "count": "true", "sort": "name", "include_archived": "false",
+            "as_of": "2026-12-31", "from": "2026-01-01", "to": "2026-12-31",
+            "limit": "10", "count": "true", "sort": "name", "include_archived": "false",
             "version": "1",
         }
 

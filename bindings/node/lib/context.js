@@ -3,7 +3,7 @@
  * erp.Context: acting in one tenant as one user with one role.
  *
  * Methods mirror the C API in camelCase (erp_stock_move_json -> move(),
- * erp_trial_balance -> trialBalance()). JSON crosses as objects (their keys
+ * erp_ledger_trial_balance -> trialBalance()). JSON crosses as objects (their keys
  * stay as the library spells them: "journal_id"); amounts as decimal
  * strings (see json.js: a Number that is not a safe integer is refused).
  * A Context keeps its Store alive; close() frees it at once, garbage
@@ -119,31 +119,31 @@ class Context {
 
   // ---- ledger
   /** Posts a journal entry {journal_id, date, lines: [{account_id, debit|credit}...]}; returns it. */
-  post(entry) { return json.loads(this._run(native.erp_journal_post_json, json.dumps(entry))); }
+  post(entry) { return json.loads(this._run(native.erp_ledger_post_json, json.dumps(entry))); }
 
   /** Posts entries all or none; returns their ids. */
   postBatch(entries) {
-    return json.loads(this._run(native.erp_journal_post_batch_json, json.dumps(entries)));
+    return json.loads(this._run(native.erp_ledger_post_batch_json, json.dumps(entries)));
   }
 
   /** Posts the mirror of an entry; returns the reversal's id. */
-  reverse(entryId, date) { return this._run(native.erp_journal_reverse, entryId, date); }
+  reverse(entryId, date) { return this._run(native.erp_ledger_reverse, entryId, date); }
 
-  journalEntry(entryId) { return json.loads(this._run(native.erp_journal_get, entryId)); }
+  journalEntry(entryId) { return json.loads(this._run(native.erp_ledger_entry_get, entryId)); }
 
   journalEntries(query = null) {
-    return json.loads(this._run(native.erp_journal_list, json.dumps(query, 'query')));
+    return json.loads(this._run(native.erp_ledger_entry_list, json.dumps(query, 'query')));
   }
 
   accountBalance(accountId, asOf = null) {
-    return json.loads(this._run(native.erp_account_balance, accountId, asOf));
+    return json.loads(this._run(native.erp_ledger_account_balance, accountId, asOf));
   }
 
-  trialBalance(asOf = null) { return json.loads(this._run(native.erp_trial_balance, asOf)); }
+  trialBalance(asOf = null) { return json.loads(this._run(native.erp_ledger_trial_balance, asOf)); }
 
   /** options: {from, to, cursor, limit = 100}. */
   generalLedger(accountId, { from = null, to = null, cursor = null, limit = 100 } = {}) {
-    return json.loads(this._run(native.erp_general_ledger, accountId, from, to, cursor, cint(limit, 'limit')));
+    return json.loads(this._run(native.erp_ledger_general_ledger, accountId, from, to, cursor, cint(limit, 'limit')));
   }
 
   /** Sets (null: removes) the lock date; admin only. */
@@ -165,7 +165,7 @@ class Context {
 
   stockMove(moveId) { return json.loads(this._run(native.erp_stock_move_get, moveId)); }
 
-  stockMoves(query = null) { return json.loads(this._run(native.erp_stock_moves, json.dumps(query, 'query'))); }
+  stockMoves(query = null) { return json.loads(this._run(native.erp_stock_move_list, json.dumps(query, 'query'))); }
 
   reserve(reservation) {
     return json.loads(this._run(native.erp_stock_reserve_json, json.dumps(reservation)));
@@ -180,11 +180,11 @@ class Context {
     return this._run(native.erp_stock_quantity, productId, locationId, asOf);
   }
 
-  quants(query = null) { return json.loads(this._run(native.erp_stock_quants, json.dumps(query, 'query'))); }
+  quants(query = null) { return json.loads(this._run(native.erp_stock_quant_list, json.dumps(query, 'query'))); }
 
   stockValuation(asOf = null) { return json.loads(this._run(native.erp_stock_valuation, asOf)); }
 
-  stockLayers(productId) { return json.loads(this._run(native.erp_stock_layers, productId)); }
+  stockLayers(productId) { return json.loads(this._run(native.erp_stock_layer_list, productId)); }
 
   // ---- users (admin API) and sessions
   // Members are never created or added by an admin: they are invited

@@ -109,31 +109,31 @@ class Context(Closable):
     def post(self, entry):
         """Posts a journal entry {"journal_id","date","lines":[{"account_id","debit"|"credit"}...]};
         returns the posted entry."""
-        return _json.loads(self._run(native.erp_journal_post_json, _json.dumps(entry)))
+        return _json.loads(self._run(native.erp_ledger_post_json, _json.dumps(entry)))
 
     def post_batch(self, entries):
         """Posts entries all or none; returns their ids."""
-        return _json.loads(self._run(native.erp_journal_post_batch_json, _json.dumps(entries)), None)
+        return _json.loads(self._run(native.erp_ledger_post_batch_json, _json.dumps(entries)), None)
 
     def reverse(self, entry_id, date):
         """Posts the mirror of an entry; returns the reversal's id."""
-        return self._run(native.erp_journal_reverse, entry_id, date)
+        return self._run(native.erp_ledger_reverse, entry_id, date)
 
     def journal_entry(self, entry_id):
-        return _json.loads(self._run(native.erp_journal_get, entry_id))
+        return _json.loads(self._run(native.erp_ledger_entry_get, entry_id))
 
     def journal_entries(self, query=None, **members):
         q = dict(query or {}, **members) or None
-        return _json.loads(self._run(native.erp_journal_list, _json.dumps(q, "query")))
+        return _json.loads(self._run(native.erp_ledger_entry_list, _json.dumps(q, "query")))
 
     def account_balance(self, account_id, as_of=None):
-        return _json.loads(self._run(native.erp_account_balance, account_id, as_of))
+        return _json.loads(self._run(native.erp_ledger_account_balance, account_id, as_of))
 
     def trial_balance(self, as_of=None):
-        return _json.loads(self._run(native.erp_trial_balance, as_of))
+        return _json.loads(self._run(native.erp_ledger_trial_balance, as_of))
 
     def general_ledger(self, account_id, date_from=None, date_to=None, cursor=None, limit=100):
-        return _json.loads(self._run(native.erp_general_ledger, account_id, date_from, date_to,
+        return _json.loads(self._run(native.erp_ledger_general_ledger, account_id, date_from, date_to,
                                      cursor, int(limit)))
 
     def set_lock_date(self, date):
@@ -158,7 +158,7 @@ class Context(Closable):
 
     def stock_moves(self, query=None, **members):
         q = dict(query or {}, **members) or None
-        return _json.loads(self._run(native.erp_stock_moves, _json.dumps(q, "query")))
+        return _json.loads(self._run(native.erp_stock_move_list, _json.dumps(q, "query")))
 
     def reserve(self, reservation):
         return _json.loads(self._run(native.erp_stock_reserve_json, _json.dumps(reservation)))
@@ -175,13 +175,13 @@ class Context(Closable):
 
     def quants(self, query=None, **members):
         q = dict(query or {}, **members) or None
-        return _json.loads(self._run(native.erp_stock_quants, _json.dumps(q, "query")))
+        return _json.loads(self._run(native.erp_stock_quant_list, _json.dumps(q, "query")))
 
     def stock_valuation(self, as_of=None):
         return _json.loads_totals(self._run(native.erp_stock_valuation, as_of))
 
     def stock_layers(self, product_id):
-        return _json.loads(self._run(native.erp_stock_layers, product_id))
+        return _json.loads(self._run(native.erp_stock_layer_list, product_id))
 
     # ---- users (admin API) and sessions
     # Members are never created or added by an admin: they are invited

@@ -96,17 +96,17 @@ static void login(char token_out[ERP_SESSION_TOKEN_LEN + 1], erp_ctx **ctx_out, 
 
 static void rm_post(char out[37], rm_fix *f, erp_ctx *ctx, const char *date, int64_t amount)
 {
-	erp_journal_line l[2] = {
+	erp_ledger_line l[2] = {
 		{ f->cash, amount, 0, NULL, NULL, NULL, "matrix" },
 		{ f->revenue, 0, amount, NULL, NULL, NULL, NULL },
 	};
-	erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 	e.journal_id = f->journal;
 	e.date = date;
 	e.lines = l;
 	e.line_count = 2;
 	erp_buf id = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_post(&id, ctx, &e));
+	assert_erp_ok(erp_ledger_post(&id, ctx, &e));
 	if (out)
 		snprintf(out, 37, "%s", id.ptr);
 	erp_buf_dispose(&id);
@@ -141,7 +141,7 @@ static void rm_fix_build(rm_fix *f, erp_store *store, int role, int via)
 	create_into(f->product, NULL, f->setup, "core.product", json);
 	create_into(f->vendors, NULL, f->setup, "inventory.location", "{\"name\":\"Vendors\",\"usage\":\"supplier\"}");
 	create_into(f->stock, NULL, f->setup, "inventory.location", "{\"name\":\"Stock\",\"usage\":\"internal\"}");
-	erp_move m = ERP_MOVE_INIT;
+	erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
 	m.product_id = f->product;
 	m.quantity = 10;
 	m.location_id = f->vendors;
@@ -149,7 +149,7 @@ static void rm_fix_build(rm_fix *f, erp_store *store, int role, int via)
 	m.has_unit_cost = 1;
 	m.unit_cost = 100;
 	assert_erp_ok(erp_stock_move(NULL, f->setup, &m));
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = f->product;
 	r.location_id = f->stock;
 	r.quantity = 2;
@@ -417,26 +417,26 @@ static void ledger_grew(rm_fix *f, const rm_state *before, int64_t entries)
 
 static int journal_post(rm_fix *f)
 {
-	erp_journal_line l[2] = {
+	erp_ledger_line l[2] = {
 		{ f->cash, 500, 0, NULL, NULL, NULL, NULL },
 		{ f->revenue, 0, 500, NULL, NULL, NULL, NULL },
 	};
-	erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 	e.journal_id = f->journal;
 	e.date = "2026-03-01";
 	e.lines = l;
 	e.line_count = 2;
-	return erp_journal_post(&f->out, f->actor, &e);
+	return erp_ledger_post(&f->out, f->actor, &e);
 }
 
 static int journal_post_garbage(rm_fix *f)
 {
-	erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 	e.journal_id = "not-an-id";
 	e.date = "yesterday";
 	e.lines = NULL;
 	e.line_count = 0;
-	return erp_journal_post(&f->out, f->actor, &e);
+	return erp_ledger_post(&f->out, f->actor, &e);
 }
 
 static void posted_one(rm_fix *f, const rm_state *before)
@@ -451,12 +451,12 @@ static int journal_post_json(rm_fix *f)
 	         "{\"journal_id\":\"%s\",\"date\":\"2026-03-02\",\"lines\":["
 	         "{\"account_id\":\"%s\",\"debit\":\"12.50\"},{\"account_id\":\"%s\",\"credit\":\"12.50\"}]}",
 	         f->journal, f->cash, f->revenue);
-	return erp_journal_post_json(&f->out, f->actor, json);
+	return erp_ledger_post_json(&f->out, f->actor, json);
 }
 
 static int journal_post_json_garbage(rm_fix *f)
 {
-	return erp_journal_post_json(&f->out, f->actor, "{\"journal_id\": not JSON");
+	return erp_ledger_post_json(&f->out, f->actor, "{\"journal_id\": not JSON");
 }
 
 static int journal_post_batch_json(rm_fix *f)
@@ -468,34 +468,34 @@ static int journal_post_batch_json(rm_fix *f)
 	         "{\"journal_id\":\"%s\",\"date\":\"2026-03-04\",\"lines\":["
 	         "{\"account_id\":\"%s\",\"debit\":\"2.00\"},{\"account_id\":\"%s\",\"credit\":\"2.00\"}]}]",
 	         f->journal, f->cash, f->revenue, f->journal, f->cash, f->revenue);
-	return erp_journal_post_batch_json(&f->out, f->actor, json);
+	return erp_ledger_post_batch_json(&f->out, f->actor, json);
 }
 
 static int journal_post_batch_json_garbage(rm_fix *f)
 {
-	return erp_journal_post_batch_json(&f->out, f->actor, "[]");
+	return erp_ledger_post_batch_json(&f->out, f->actor, "[]");
 }
 
 static int journal_post_batch(rm_fix *f)
 {
-	erp_journal_line l[2] = {
+	erp_ledger_line l[2] = {
 		{ f->cash, 700, 0, NULL, NULL, NULL, NULL },
 		{ f->revenue, 0, 700, NULL, NULL, NULL, NULL },
 	};
-	erp_journal_entry e[2] = { ERP_JOURNAL_ENTRY_INIT, ERP_JOURNAL_ENTRY_INIT };
+	erp_ledger_entry e[2] = { ERP_LEDGER_ENTRY_INIT, ERP_LEDGER_ENTRY_INIT };
 	for (size_t i = 0; i < 2; i++) {
 		e[i].journal_id = f->journal;
 		e[i].date = i ? "2026-03-04" : "2026-03-03";
 		e[i].lines = l;
 		e[i].line_count = 2;
 	}
-	return erp_journal_post_batch(&f->out, f->actor, e, 2);
+	return erp_ledger_post_batch(&f->out, f->actor, e, 2);
 }
 
 static int journal_post_batch_garbage(rm_fix *f)
 {
-	erp_journal_entry e[1] = { ERP_JOURNAL_ENTRY_INIT };
-	return erp_journal_post_batch(&f->out, f->actor, e, 0);
+	erp_ledger_entry e[1] = { ERP_LEDGER_ENTRY_INIT };
+	return erp_ledger_post_batch(&f->out, f->actor, e, 0);
 }
 
 static void posted_two(rm_fix *f, const rm_state *before)
@@ -505,12 +505,12 @@ static void posted_two(rm_fix *f, const rm_state *before)
 
 static int journal_reverse(rm_fix *f)
 {
-	return erp_journal_reverse(&f->out, f->actor, f->entry, "2026-03-05");
+	return erp_ledger_reverse(&f->out, f->actor, f->entry, "2026-03-05");
 }
 
 static int journal_reverse_garbage(rm_fix *f)
 {
-	return erp_journal_reverse(&f->out, f->actor, "not-an-id", "2026-03-05");
+	return erp_ledger_reverse(&f->out, f->actor, "not-an-id", "2026-03-05");
 }
 
 static int lock_date_set(rm_fix *f)
@@ -818,9 +818,9 @@ static void own_revoked(rm_fix *f, const rm_state *before)
 
 /* stock: moves and reservations */
 
-static erp_move rm_receipt(rm_fix *f, int64_t qty)
+static erp_stock_move_params rm_receipt(rm_fix *f, int64_t qty)
 {
-	erp_move m = ERP_MOVE_INIT;
+	erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
 	m.product_id = f->product;
 	m.quantity = qty;
 	m.location_id = f->vendors;
@@ -832,13 +832,13 @@ static erp_move rm_receipt(rm_fix *f, int64_t qty)
 
 static int stock_move(rm_fix *f)
 {
-	erp_move m = rm_receipt(f, 3);
+	erp_stock_move_params m = rm_receipt(f, 3);
 	return erp_stock_move(&f->out, f->actor, &m);
 }
 
 static int stock_move_garbage(rm_fix *f)
 {
-	erp_move m = rm_receipt(f, 0);
+	erp_stock_move_params m = rm_receipt(f, 0);
 	return erp_stock_move(&f->out, f->actor, &m);
 }
 
@@ -859,13 +859,13 @@ static int stock_move_json_garbage(rm_fix *f)
 
 static int stock_move_batch(rm_fix *f)
 {
-	erp_move m[2] = { rm_receipt(f, 1), rm_receipt(f, 2) };
+	erp_stock_move_params m[2] = { rm_receipt(f, 1), rm_receipt(f, 2) };
 	return erp_stock_move_batch(&f->out, f->actor, m, 2);
 }
 
 static int stock_move_batch_garbage(rm_fix *f)
 {
-	erp_move m[1] = { rm_receipt(f, 1) };
+	erp_stock_move_params m[1] = { rm_receipt(f, 1) };
 	return erp_stock_move_batch(&f->out, f->actor, m, 0);
 }
 
@@ -878,7 +878,7 @@ static void stock_moved(rm_fix *f, const rm_state *before)
 
 static int stock_reserve(rm_fix *f)
 {
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = f->product;
 	r.location_id = f->stock;
 	r.quantity = 3;
@@ -887,7 +887,7 @@ static int stock_reserve(rm_fix *f)
 
 static int stock_reserve_garbage(rm_fix *f)
 {
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = "nope";
 	r.quantity = -1;
 	return erp_stock_reserve(&f->out, f->actor, &r);
@@ -941,11 +941,11 @@ static const rm_row rows[] = {
 	{ "erp_entity_update(sales.order)",                RW,    NULL,              order_update,         order_update_garbage,        entity_updated },
 	{ "erp_entity_delete(core.partner)",               RW,    spare_partner,     partner_delete,       partner_delete_garbage,      entity_deleted },
 	{ "erp_entity_delete(sales.order)",                RW,    NULL,              order_delete,         order_delete_garbage,        entity_deleted },
-	{ "erp_journal_post",                              RW,    NULL,              journal_post,         journal_post_garbage,        posted_one },
-	{ "erp_journal_post_json",                         RW,    NULL,              journal_post_json,    journal_post_json_garbage,   posted_one },
-	{ "erp_journal_post_batch",                        RW,    NULL,              journal_post_batch,   journal_post_batch_garbage,  posted_two },
-	{ "erp_journal_post_batch_json",                   RW,    NULL,              journal_post_batch_json, journal_post_batch_json_garbage, posted_two },
-	{ "erp_journal_reverse",                           RW,    NULL,              journal_reverse,      journal_reverse_garbage,     posted_one },
+	{ "erp_ledger_post",                              RW,    NULL,              journal_post,         journal_post_garbage,        posted_one },
+	{ "erp_ledger_post_json",                         RW,    NULL,              journal_post_json,    journal_post_json_garbage,   posted_one },
+	{ "erp_ledger_post_batch",                        RW,    NULL,              journal_post_batch,   journal_post_batch_garbage,  posted_two },
+	{ "erp_ledger_post_batch_json",                   RW,    NULL,              journal_post_batch_json, journal_post_batch_json_garbage, posted_two },
+	{ "erp_ledger_reverse",                           RW,    NULL,              journal_reverse,      journal_reverse_garbage,     posted_one },
 	{ "erp_ledger_set_lock_date(date)",                ADMIN, NULL,              lock_date_set,        lock_date_garbage,           lock_date_is_set },
 	{ "erp_ledger_set_lock_date(NULL)",                ADMIN, lock_date_prepare, lock_date_remove,     lock_date_garbage,           lock_date_is_removed },
 	{ "erp_setting_set(value)",                        ADMIN, NULL,              setting_set,          setting_set_garbage,         setting_is_set },

@@ -60,7 +60,7 @@ static void two_books_close(two_books *t)
 
 static int gl(erp_buf *o, lt_books *b, const char *account, const char *from, const char *to, const char *cursor)
 {
-	return erp_general_ledger(o, b->ro, account, from, to, cursor, 2);
+	return erp_ledger_general_ledger(o, b->ro, account, from, to, cursor, 2);
 }
 
 static void assert_gl_refused(lt_books *b, const char *account, const char *from, const char *to, const char *cursor)
@@ -175,9 +175,9 @@ void test_cursor__journal_list_cursor_works_only_for_its_tenant_and_query(void *
 		lt_post2(&t.b, NULL, "2026-02-01", t.b1, t.b2, 100);
 	}
 	char ca[512];
-	check_list(erp_journal_list, t.a.ro, t.b.ro, ca);
-	assert_refused(erp_journal_list, t.a.ro, ca, ",\"from\":\"2026-01-01\"");
-	assert_refused(erp_journal_list, t.a.ro, "2", NULL); /* the old format: a bare sequence number */
+	check_list(erp_ledger_entry_list, t.a.ro, t.b.ro, ca);
+	assert_refused(erp_ledger_entry_list, t.a.ro, ca, ",\"from\":\"2026-01-01\"");
+	assert_refused(erp_ledger_entry_list, t.a.ro, "2", NULL); /* the old format: a bare sequence number */
 	two_books_close(&t);
 }
 
@@ -217,14 +217,14 @@ void test_cursor__stock_moves_cursor_works_only_for_its_tenant_and_query(void **
 		st_receive_on(&b, NULL, b.fifo, 5, 100, b.stock, "2026-03-01");
 	}
 	char ca[512];
-	check_list(erp_stock_moves, a.b.ro, b.b.ro, ca);
+	check_list(erp_stock_move_list, a.b.ro, b.b.ro, ca);
 	char more[200];
 	snprintf(more, sizeof more, ",\"product_id\":\"%s\"", a.fifo);
-	assert_refused(erp_stock_moves, a.b.ro, ca, more);
-	assert_refused(erp_stock_moves, a.b.ro, ca, ",\"date_from\":\"2026-01-01\"");
+	assert_refused(erp_stock_move_list, a.b.ro, ca, more);
+	assert_refused(erp_stock_move_list, a.b.ro, ca, ",\"from\":\"2026-01-01\"");
 	char forged[512];
 	hand_made(forged, sizeof forged, "2026-03-01|01890000-0000-7000-8000-000000000000");
-	assert_refused(erp_stock_moves, a.b.ro, forged, NULL);
+	assert_refused(erp_stock_move_list, a.b.ro, forged, NULL);
 	st_world_close(&a);
 	st_world_close(&b);
 }

@@ -78,31 +78,31 @@ void lt_analytic(char out[37], lt_books *b, const char *name)
 	create_entity(out, b->rw, "analytics.account", json);
 }
 
-erp_journal_line lt_dr(const char *account, int64_t amount)
+erp_ledger_line lt_dr(const char *account, int64_t amount)
 {
 	return lt_dr_in(account, amount, NULL);
 }
 
-erp_journal_line lt_cr(const char *account, int64_t amount)
+erp_ledger_line lt_cr(const char *account, int64_t amount)
 {
 	return lt_cr_in(account, amount, NULL);
 }
 
-erp_journal_line lt_dr_in(const char *account, int64_t amount, const char *currency)
+erp_ledger_line lt_dr_in(const char *account, int64_t amount, const char *currency)
 {
-	erp_journal_line l = { account, amount, 0, currency, NULL, NULL, NULL };
+	erp_ledger_line l = { account, amount, 0, currency, NULL, NULL, NULL };
 	return l;
 }
 
-erp_journal_line lt_cr_in(const char *account, int64_t amount, const char *currency)
+erp_ledger_line lt_cr_in(const char *account, int64_t amount, const char *currency)
 {
-	erp_journal_line l = { account, 0, amount, currency, NULL, NULL, NULL };
+	erp_ledger_line l = { account, 0, amount, currency, NULL, NULL, NULL };
 	return l;
 }
 
-erp_journal_entry lt_entry(const lt_books *b, const char *date, const erp_journal_line *lines, size_t n)
+erp_ledger_entry lt_entry(const lt_books *b, const char *date, const erp_ledger_line *lines, size_t n)
 {
-	erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+	erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 	e.journal_id = b->journal;
 	e.date = date;
 	e.lines = lines;
@@ -110,15 +110,15 @@ erp_journal_entry lt_entry(const lt_books *b, const char *date, const erp_journa
 	return e;
 }
 
-void lt_post_at(lt_books *b, char out[37], const erp_journal_entry *e, const char *file, int line)
+void lt_post_at(lt_books *b, char out[37], const erp_ledger_entry *e, const char *file, int line)
 {
 	erp_buf id = ERP_BUF_INIT;
-	int rc = erp_journal_post(&id, b->rw, e);
+	int rc = erp_ledger_post(&id, b->rw, e);
 	if (rc != ERP_OK)
-		erp_test_fail_at(file, line, "erp_journal_post: %s (%s) field=%s", erp_error_name(rc), erp_error_last()->message,
+		erp_test_fail_at(file, line, "erp_ledger_post: %s (%s) field=%s", erp_error_name(rc), erp_error_last()->message,
 		        erp_error_last()->field ? erp_error_last()->field : "");
 	if (id.size != 36)
-		erp_test_fail_at(file, line, "erp_journal_post returned an id of %zu bytes", id.size);
+		erp_test_fail_at(file, line, "erp_ledger_post returned an id of %zu bytes", id.size);
 	if (out)
 		memcpy(out, id.ptr, 37);
 	erp_buf_dispose(&id);
@@ -127,8 +127,8 @@ void lt_post_at(lt_books *b, char out[37], const erp_journal_entry *e, const cha
 void lt_post2_at(lt_books *b, char out[37], const char *date, const char *dr, const char *cr, int64_t amount,
                  const char *file, int line)
 {
-	erp_journal_line l[2] = { lt_dr(dr, amount), lt_cr(cr, amount) };
-	erp_journal_entry e = lt_entry(b, date, l, 2);
+	erp_ledger_line l[2] = { lt_dr(dr, amount), lt_cr(cr, amount) };
+	erp_ledger_entry e = lt_entry(b, date, l, 2);
 	lt_post_at(b, out, &e, file, line);
 }
 
@@ -159,9 +159,9 @@ void lt_assert_json_equal_at(const json_t *a, const json_t *b, const char *file,
 json_t *lt_get(erp_ctx *ctx, const char *entry_id)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_journal_get(&o, ctx, entry_id);
+	int rc = erp_ledger_entry_get(&o, ctx, entry_id);
 	if (rc != ERP_OK)
-		fail_msg("erp_journal_get(%s): %s (%s)", entry_id, erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_ledger_entry_get(%s): %s (%s)", entry_id, erp_error_name(rc), erp_error_last()->message);
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	return v;
@@ -230,9 +230,9 @@ void lt_format(char out[32], int64_t v, int exponent)
 lt_amounts lt_balance(lt_books *b, const char *account, const char *currency, const char *as_of, int exponent)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_account_balance(&o, b->ro, account, as_of);
+	int rc = erp_ledger_account_balance(&o, b->ro, account, as_of);
 	if (rc != ERP_OK)
-		fail_msg("erp_account_balance: %s (%s)", erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_ledger_account_balance: %s (%s)", erp_error_name(rc), erp_error_last()->message);
 	json_t *v = lt_json(o.ptr);
 	assert_string_equal(lt_str(v, "account_id"), account);
 	if (as_of)
@@ -283,9 +283,9 @@ lt_state lt_state_of(lt_books *b)
 	                                 "{financial.balances}");
 	s.last_seq = tenant_scalar(b, "coalesce(max(last_seq), 0)", "{financial.ledger_state}");
 	erp_buf t = ERP_BUF_INIT;
-	int rc = erp_trial_balance(&t, b->ro, NULL);
+	int rc = erp_ledger_trial_balance(&t, b->ro, NULL);
 	if (rc != ERP_OK)
-		fail_msg("erp_trial_balance: %s (%s)", erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_ledger_trial_balance: %s (%s)", erp_error_name(rc), erp_error_last()->message);
 	s.trial = strdup(t.ptr);
 	erp_buf_dispose(&t);
 	return s;
@@ -333,12 +333,12 @@ static void refused(int rc, int code, const char *field, const char *file, int l
 		erp_test_fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
 }
 
-void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_journal_entry *e, int code, const char *field,
+void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_ledger_entry *e, int code, const char *field,
                         const char *file, int line)
 {
 	lt_state before = lt_state_of(b);
 	erp_buf id = ERP_BUF_INIT;
-	int rc = erp_journal_post(&id, ctx, e);
+	int rc = erp_ledger_post(&id, ctx, e);
 	refused(rc, code, field, file, line);
 	if (id.size)
 		erp_test_fail_at(file, line, "a refused post returned an id");
@@ -351,18 +351,18 @@ void lt_post_json_refused_at(lt_books *b, erp_ctx *ctx, const char *json, int co
 {
 	lt_state before = lt_state_of(b);
 	erp_buf out = ERP_BUF_INIT;
-	int rc = erp_journal_post_json(&out, ctx, json);
+	int rc = erp_ledger_post_json(&out, ctx, json);
 	refused(rc, code, field, file, line);
 	erp_buf_dispose(&out);
 	lt_assert_unchanged_at(b, &before, file, line);
 }
 
-void lt_batch_refused_at(lt_books *b, const erp_journal_entry *entries, size_t n, int code, const char *field,
+void lt_batch_refused_at(lt_books *b, const erp_ledger_entry *entries, size_t n, int code, const char *field,
                          const char *file, int line)
 {
 	lt_state before = lt_state_of(b);
 	erp_buf ids = ERP_BUF_INIT;
-	int rc = erp_journal_post_batch(&ids, b->rw, entries, n);
+	int rc = erp_ledger_post_batch(&ids, b->rw, entries, n);
 	refused(rc, code, field, file, line);
 	erp_buf_dispose(&ids);
 	lt_assert_unchanged_at(b, &before, file, line);

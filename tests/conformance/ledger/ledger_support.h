@@ -32,17 +32,17 @@ void lt_partner(char out[37], lt_books *b, const char *name);
 void lt_analytic(char out[37], lt_books *b, const char *name);
 
 /** A debit or credit line (currency NULL: the default). */
-erp_journal_line lt_dr(const char *account, int64_t amount);
-erp_journal_line lt_cr(const char *account, int64_t amount);
-erp_journal_line lt_dr_in(const char *account, int64_t amount, const char *currency);
-erp_journal_line lt_cr_in(const char *account, int64_t amount, const char *currency);
+erp_ledger_line lt_dr(const char *account, int64_t amount);
+erp_ledger_line lt_cr(const char *account, int64_t amount);
+erp_ledger_line lt_dr_in(const char *account, int64_t amount, const char *currency);
+erp_ledger_line lt_cr_in(const char *account, int64_t amount, const char *currency);
 
 /** An entry of the books' journal. */
-erp_journal_entry lt_entry(const lt_books *b, const char *date, const erp_journal_line *lines, size_t n);
+erp_ledger_entry lt_entry(const lt_books *b, const char *date, const erp_ledger_line *lines, size_t n);
 
 /** Posts with the readwrite context and asserts success; `out` (may be NULL) receives the id. */
 #define lt_post(b, out, e) lt_post_at((b), (out), (e), __FILE__, __LINE__)
-void lt_post_at(lt_books *b, char out[37], const erp_journal_entry *e, const char *file, int line);
+void lt_post_at(lt_books *b, char out[37], const erp_ledger_entry *e, const char *file, int line);
 
 /** Posts two lines: debit `dr`, credit `cr`, `amount` minor units (default currencies). */
 #define lt_post2(b, out, date, dr, cr, amount) lt_post2_at((b), (out), (date), (dr), (cr), (amount), __FILE__, __LINE__)
@@ -56,7 +56,7 @@ json_t *lt_json(const char *text);
 #define assert_lt_json_equal(a, b) lt_assert_json_equal_at((a), (b), __FILE__, __LINE__)
 void lt_assert_json_equal_at(const json_t *a, const json_t *b, const char *file, int line);
 
-/** erp_journal_get() parsed; asserts success. */
+/** erp_ledger_entry_get() parsed; asserts success. */
 json_t *lt_get(erp_ctx *ctx, const char *entry_id);
 
 /** The string member `key` of an object ("" when absent or not a string). */
@@ -70,7 +70,7 @@ void lt_format(char out[32], int64_t v, int exponent);
 
 /**
  * The debit, credit and balance of `account` in `currency` from
- * erp_account_balance() (all 0 when it has no row for the currency).
+ * erp_ledger_account_balance() (all 0 when it has no row for the currency).
  */
 typedef struct {
 	int64_t debit, credit, balance;
@@ -89,21 +89,21 @@ lt_state lt_state_of(lt_books *b);
 void lt_assert_unchanged_at(lt_books *b, lt_state *before, const char *file, int line);
 void lt_state_free(lt_state *s);
 
-/** erp_journal_post() refused with `code` and `field`, writing nothing. */
+/** erp_ledger_post() refused with `code` and `field`, writing nothing. */
 #define assert_post_refused(b, ctx, e, code, field) lt_post_refused_at((b), (ctx), (e), (code), (field), __FILE__, __LINE__)
-void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_journal_entry *e, int code, const char *field,
+void lt_post_refused_at(lt_books *b, erp_ctx *ctx, const erp_ledger_entry *e, int code, const char *field,
                         const char *file, int line);
 
-/** erp_journal_post_json() refused with `code` and `field`, writing nothing. */
+/** erp_ledger_post_json() refused with `code` and `field`, writing nothing. */
 #define assert_post_json_refused(b, ctx, json, code, field) \
 	lt_post_json_refused_at((b), (ctx), (json), (code), (field), __FILE__, __LINE__)
 void lt_post_json_refused_at(lt_books *b, erp_ctx *ctx, const char *json, int code, const char *field, const char *file,
                              int line);
 
-/** erp_journal_post_batch() refused with `code` and `field`, writing nothing. */
+/** erp_ledger_post_batch() refused with `code` and `field`, writing nothing. */
 #define assert_batch_refused(b, entries, n, code, field) \
 	lt_batch_refused_at((b), (entries), (n), (code), (field), __FILE__, __LINE__)
-void lt_batch_refused_at(lt_books *b, const erp_journal_entry *entries, size_t n, int code, const char *field,
+void lt_batch_refused_at(lt_books *b, const erp_ledger_entry *entries, size_t n, int code, const char *field,
                          const char *file, int line);
 
 /** erp_store_verify() passes and its report says "ok":true. */

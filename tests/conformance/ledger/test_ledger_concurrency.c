@@ -41,7 +41,7 @@ static void *post_many(void *arg)
 		if (second == first)
 			second = (first + 1) % SHARED;
 		int third = (first + 2) % SHARED;
-		erp_journal_line l[4];
+		erp_ledger_line l[4];
 		size_t n;
 		char date[11];
 		lt_day(date, (p->index * 29 + i * 7) % 366);
@@ -61,12 +61,12 @@ static void *post_many(void *arg)
 			p->delta[first] += amount;
 			p->delta[second] -= amount;
 		}
-		erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+		erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 		e.journal_id = p->journal;
 		e.date = date;
 		e.lines = l;
 		e.line_count = n;
-		int rc = erp_journal_post(NULL, ctx, &e);
+		int rc = erp_ledger_post(NULL, ctx, &e);
 		if (rc != ERP_OK) {
 			if (!p->failures++)
 				snprintf(p->message, sizeof p->message, "post %d: %s (%s)", i, erp_error_name(rc), erp_error_last()->message);
@@ -133,7 +133,7 @@ void test_ledger__concurrent_posters_on_shared_accounts_end_exact(void **state)
 	/* Balanced overall. */
 	json_t *t;
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_trial_balance(&o, b.ro, NULL));
+	assert_erp_ok(erp_ledger_trial_balance(&o, b.ro, NULL));
 	t = lt_json(o.ptr);
 	json_t *tot = json_array_get(json_object_get(t, "totals"), 0);
 	assert_string_equal(lt_str(tot, "debit"), lt_str(tot, "credit"));
@@ -163,16 +163,16 @@ static void *race(void *arg)
 		return NULL;
 	erp_buf id = ERP_BUF_INIT;
 	if (r->reverse) {
-		r->rc = erp_journal_reverse(&id, ctx, r->target, "2024-06-01");
+		r->rc = erp_ledger_reverse(&id, ctx, r->target, "2024-06-01");
 	} else {
-		erp_journal_line l[2] = { lt_dr(r->a, 777), lt_cr(r->c, 777) };
-		erp_journal_entry e = ERP_JOURNAL_ENTRY_INIT;
+		erp_ledger_line l[2] = { lt_dr(r->a, 777), lt_cr(r->c, 777) };
+		erp_ledger_entry e = ERP_LEDGER_ENTRY_INIT;
 		e.journal_id = r->journal;
 		e.date = "2024-06-01";
 		e.lines = l;
 		e.line_count = 2;
 		e.idempotency_key = "the-one-key";
-		r->rc = erp_journal_post(&id, ctx, &e);
+		r->rc = erp_ledger_post(&id, ctx, &e);
 	}
 	snprintf(r->message, sizeof r->message, "%s", r->rc ? erp_error_last()->message : "");
 	if (r->rc == ERP_OK && id.size == 36)
@@ -267,12 +267,12 @@ static void *post_mixed(void *arg)
 	for (int k = 0; k < p->posts; k++) {
 		int kind = (p->index + k) % 5;
 		int64_t amount = 100 + p->index * 1000 + k;
-		erp_journal_line l[2] = { lt_dr(p->cash, amount), lt_cr(p->sales, amount) };
+		erp_ledger_line l[2] = { lt_dr(p->cash, amount), lt_cr(p->sales, amount) };
 		if (kind == 1)
 			l[1].credit = amount + 1;
 		if (kind == 3)
 			l[1].account_id = "01900000-0000-7000-8000-0000000000aa";
-		erp_journal_entry e = lt_entry(p->b, kind == 2 ? "2020-01-15" : "2026-06-01", l, 2);
+		erp_ledger_entry e = lt_entry(p->b, kind == 2 ? "2020-01-15" : "2026-06-01", l, 2);
 		char key[64];
 		if (kind == 4) {
 			snprintf(key, sizeof key, "shared-%d", k); /* every thread posts the same request under this key */
@@ -280,7 +280,7 @@ static void *post_mixed(void *arg)
 			e.idempotency_key = key;
 		}
 		erp_buf id = ERP_BUF_INIT;
-		int rc = erp_journal_post(&id, ctx, &e);
+		int rc = erp_ledger_post(&id, ctx, &e);
 		const erp_error *err = erp_error_last();
 		const char *field = err->field ? err->field : "";
 		if (kind == 0 && rc == ERP_OK) {

@@ -12,7 +12,7 @@
 typedef struct {
 	lt_books b;
 	char a[37], c[37], id[37];
-	char *before;  /* erp_journal_get of the entry */
+	char *before;  /* erp_ledger_entry_get of the entry */
 } posted;
 
 static void posted_open(posted *p, erp_store *store)
@@ -22,7 +22,7 @@ static void posted_open(posted *p, erp_store *store)
 	lt_account(p->c, &p->b, "2000", NULL, true);
 	lt_post2(&p->b, p->id, "2024-03-01", p->a, p->c, 4200);
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_get(&o, p->b.ro, p->id));
+	assert_erp_ok(erp_ledger_entry_get(&o, p->b.ro, p->id));
 	p->before = strdup(o.ptr);
 	erp_buf_dispose(&o);
 }
@@ -37,7 +37,7 @@ static void posted_close(posted *p)
 static void assert_entry_unchanged(posted *p)
 {
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_get(&o, p->b.ro, p->id));
+	assert_erp_ok(erp_ledger_entry_get(&o, p->b.ro, p->id));
 	assert_string_equal(o.ptr, p->before);
 	erp_buf_dispose(&o);
 }
@@ -138,9 +138,9 @@ void test_ledger__no_entity_call_reaches_the_ledger_tables(void **state)
 	/* Deleting an account, a journal or a partner with postings archives it; the entry stays whole. */
 	char partner[37];
 	lt_partner(partner, &p.b, "P");
-	erp_journal_line l[2] = { lt_dr(p.a, 1), lt_cr(p.c, 1) };
+	erp_ledger_line l[2] = { lt_dr(p.a, 1), lt_cr(p.c, 1) };
 	l[0].partner_id = partner;
-	erp_journal_entry e = lt_entry(&p.b, "2024-03-02", l, 2);
+	erp_ledger_entry e = lt_entry(&p.b, "2024-03-02", l, 2);
 	lt_post(&p.b, NULL, &e);
 	lt_state_free(&before);
 	before = lt_state_of(&p.b);
@@ -156,7 +156,7 @@ void test_ledger__no_entity_call_reaches_the_ledger_tables(void **state)
 	assert_lt_unchanged(&p.b, &before);
 	assert_entry_unchanged(&p);
 	/* An archived account takes no new postings. */
-	erp_journal_line m[2] = { lt_dr(p.a, 1), lt_cr(p.c, 1) };
+	erp_ledger_line m[2] = { lt_dr(p.a, 1), lt_cr(p.c, 1) };
 	lt_journal(p.b.journal, &p.b, "GEN2");
 	e = lt_entry(&p.b, "2024-03-02", m, 2);
 	assert_post_refused(&p.b, p.b.rw, &e, ERP_EINVALID, "lines[0].account_id");

@@ -2,7 +2,7 @@
  * A cross-check against ledger-cli (https://ledger-cli.org, Debian package
  * `ledger`): random balanced entries are posted here and written as a
  * ledger journal; `ledger bal` must give every account the balance that
- * erp_account_balance() gives, to the cent. Skipped when /usr/bin/ledger
+ * erp_ledger_account_balance() gives, to the cent. Skipped when /usr/bin/ledger
  * is not installed. The seed is printed; ERP_TEST_SEED replays a run.
  */
 #include "ledger/ledger_support.h"
@@ -84,19 +84,19 @@ void test_ledger__balances_match_ledger_cli_for_random_entries(void **state)
 	assert_non_null(journal);
 	/* Entries in batches of 50, every tenth entry also through JSON (as decimal strings). */
 	enum { BATCH = 50 };
-	erp_journal_line lines[BATCH][6];
-	erp_journal_entry e[BATCH];
+	erp_ledger_line lines[BATCH][6];
+	erp_ledger_entry e[BATCH];
 	char dates[BATCH][11];
 	size_t in_batch = 0;
 	for (int n = 0; n < ENTRIES; n++) {
-		erp_journal_line *l = lines[in_batch];
+		erp_ledger_line *l = lines[in_batch];
 		size_t count = (size_t)lt_rand_range(&rng, 2, 6);
 		size_t debits = (size_t)lt_rand_range(&rng, 1, (int64_t)count - 1);
 		int64_t total = 0;
 		int which[6];
 		for (size_t k = 0; k < count; k++) {
 			which[k] = (int)lt_rand_range(&rng, 0, ACCOUNTS - 1);
-			l[k] = (erp_journal_line){ accounts[which[k]].id, 0, 0, NULL, NULL, NULL, NULL };
+			l[k] = (erp_ledger_line){ accounts[which[k]].id, 0, 0, NULL, NULL, NULL, NULL };
 		}
 		for (size_t k = 0; k < debits; k++)
 			total += l[k].debit = random_amount(&rng) + (int64_t)count;
@@ -128,19 +128,19 @@ void test_ledger__balances_match_ledger_cli_for_random_entries(void **state)
 			}
 			json_t *o = json_pack("{s:s, s:s, s:o}", "journal_id", b.journal, "date", dates[in_batch], "lines", jl);
 			char *text = json_dumps(o, JSON_COMPACT);
-			assert_erp_ok(erp_journal_post_json(NULL, b.rw, text));
+			assert_erp_ok(erp_ledger_post_json(NULL, b.rw, text));
 			free(text);
 			json_decref(o);
 			continue;
 		}
 		e[in_batch] = lt_entry(&b, dates[in_batch], l, count);
 		if (++in_batch == BATCH) {
-			assert_erp_ok(erp_journal_post_batch(NULL, b.rw, e, in_batch));
+			assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, e, in_batch));
 			in_batch = 0;
 		}
 	}
 	if (in_batch)
-		assert_erp_ok(erp_journal_post_batch(NULL, b.rw, e, in_batch));
+		assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, e, in_batch));
 	assert_int_equal(fclose(journal), 0);
 
 	/* ledger's own balance of every account (--empty: accounts at zero too). */

@@ -26,11 +26,11 @@ void test_ledger__post_writes_entry_lines_balances_and_reads_back(void **state)
 	lt_account(tax, &b, "2100", "USD", true);
 	lt_partner(partner, &b, "Customer A");
 	lt_analytic(analytic, &b, "Project X");
-	erp_journal_line l[3] = { lt_dr(cash, 12000), lt_cr(sales, 10000), lt_cr(tax, 2000) };
+	erp_ledger_line l[3] = { lt_dr(cash, 12000), lt_cr(sales, 10000), lt_cr(tax, 2000) };
 	l[0].partner_id = partner;
 	l[1].analytic_account_id = analytic;
 	l[1].memo = "net";
-	erp_journal_entry e = lt_entry(&b, "2024-03-15", l, 3);
+	erp_ledger_entry e = lt_entry(&b, "2024-03-15", l, 3);
 	e.reference = "INV-1";
 	e.memo = "first sale";
 	lt_post(&b, id, &e);
@@ -89,8 +89,8 @@ void test_ledger__line_currency_defaults_to_the_account_then_the_tenant_base(voi
 	lt_account(any, &b, "1200", NULL, true);
 	lt_account(any2, &b, "1300", NULL, true);
 	/* EUR account without a currency on the line: EUR; the free account named EUR explicitly. */
-	erp_journal_line l[2] = { lt_dr(eur, 500), lt_cr_in(any, 500, "EUR") };
-	erp_journal_entry e = lt_entry(&b, "2024-01-02", l, 2);
+	erp_ledger_line l[2] = { lt_dr(eur, 500), lt_cr_in(any, 500, "EUR") };
+	erp_ledger_entry e = lt_entry(&b, "2024-01-02", l, 2);
 	lt_post(&b, id, &e);
 	json_t *got = lt_get(b.rw, id);
 	json_t *lines = json_object_get(got, "lines");
@@ -169,7 +169,7 @@ void test_ledger__json_post_keeps_amounts_exact_at_the_currency_exponent(void **
 	         "{\"account_id\":\"%s\",\"credit\":\"1500.00\",\"currency\":\"JPY\"}]}",
 	         b.journal, a, a, c, yen, yen2);
 	erp_buf out = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_post_json(&out, b.rw, json));
+	assert_erp_ok(erp_ledger_post_json(&out, b.rw, json));
 	json_t *got = lt_json(out.ptr);
 	json_t *lines = json_object_get(got, "lines");
 	assert_int_equal(json_array_size(lines), 5);
@@ -180,7 +180,7 @@ void test_ledger__json_post_keeps_amounts_exact_at_the_currency_exponent(void **
 	assert_string_equal(lt_str(json_array_get(lines, 3), "debit"), "1500");
 	assert_string_equal(lt_str(json_array_get(lines, 3), "currency"), "JPY");
 	assert_string_equal(lt_str(json_array_get(lines, 4), "credit"), "1500");
-	/* The output is what erp_journal_get returns. */
+	/* The output is what erp_ledger_entry_get returns. */
 	json_t *again = lt_get(b.ro, lt_str(got, "id"));
 	assert_true(json_equal(got, again));
 	json_decref(again);
@@ -217,7 +217,7 @@ void test_ledger__json_post_takes_the_largest_64_bit_amount_and_refuses_more(voi
 	         "{\"account_id\":\"%s\",\"credit\":\"92233720368547758.07\"}]}",
 	         b.journal, a, c);
 	erp_buf out = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_post_json(&out, b.rw, json));
+	assert_erp_ok(erp_ledger_post_json(&out, b.rw, json));
 	json_t *got = lt_json(out.ptr);
 	assert_string_equal(lt_str(json_array_get(json_object_get(got, "lines"), 0), "debit"), "92233720368547758.07");
 	json_decref(got);
@@ -243,18 +243,18 @@ void test_ledger__a_days_balance_never_passes_the_largest_64_bit_amount(void **s
 	lt_account(d, &b, "3000", NULL, true);
 	lt_account(e, &b, "4000", NULL, true);
 	lt_post2(&b, NULL, "2024-05-02", a, c, INT64_MAX);
-	erp_journal_line l1[2] = { lt_dr(a, 1), lt_cr(d, 1) };
-	erp_journal_entry x = lt_entry(&b, "2024-05-02", l1, 2);
+	erp_ledger_line l1[2] = { lt_dr(a, 1), lt_cr(d, 1) };
+	erp_ledger_entry x = lt_entry(&b, "2024-05-02", l1, 2);
 	assert_post_refused(&b, b.rw, &x, ERP_EINVALID, "lines[0].debit");
 	assert_non_null(strstr(erp_error_last()->message, "2024-05-02"));
 	assert_non_null(strstr(erp_error_last()->message, a));
-	erp_journal_line l2[2] = { lt_dr(d, 1), lt_cr(c, 1) };
+	erp_ledger_line l2[2] = { lt_dr(d, 1), lt_cr(c, 1) };
 	x = lt_entry(&b, "2024-05-02", l2, 2);
 	assert_post_refused(&b, b.rw, &x, ERP_EINVALID, "lines[1].credit");
 	/* in a batch, the entry is named and nothing of the batch is posted */
-	erp_journal_line ok[2] = { lt_dr(d, 100), lt_cr(e, 100) };
-	erp_journal_line bad[3] = { lt_dr(e, 7), lt_cr(d, 8), lt_dr(a, 1) };
-	erp_journal_entry batch[2] = { lt_entry(&b, "2024-05-02", ok, 2), lt_entry(&b, "2024-05-02", bad, 3) };
+	erp_ledger_line ok[2] = { lt_dr(d, 100), lt_cr(e, 100) };
+	erp_ledger_line bad[3] = { lt_dr(e, 7), lt_cr(d, 8), lt_dr(a, 1) };
+	erp_ledger_entry batch[2] = { lt_entry(&b, "2024-05-02", ok, 2), lt_entry(&b, "2024-05-02", bad, 3) };
 	assert_batch_refused(&b, batch, 2, ERP_EINVALID, "entries[1].lines[2].debit");
 	/* the same over JSON */
 	char json[600];
@@ -288,15 +288,15 @@ void test_ledger__batch_posts_every_entry_in_order_with_consecutive_seq(void **s
 	lt_account(a, &b, "1000", NULL, true);
 	lt_account(c, &b, "2000", NULL, true);
 	enum { N = 10 };
-	erp_journal_line l[N][2];
-	erp_journal_entry e[N];
+	erp_ledger_line l[N][2];
+	erp_ledger_entry e[N];
 	for (int i = 0; i < N; i++) {
 		l[i][0] = lt_dr(a, 100 * (i + 1));
 		l[i][1] = lt_cr(c, 100 * (i + 1));
 		e[i] = lt_entry(&b, i < 5 ? "2024-06-02" : "2024-06-01", l[i], 2);
 	}
 	erp_buf ids = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_post_batch(&ids, b.rw, e, N));
+	assert_erp_ok(erp_ledger_post_batch(&ids, b.rw, e, N));
 	json_t *arr = lt_json(ids.ptr);
 	assert_int_equal(json_array_size(arr), N);
 	for (int i = 0; i < N; i++) {
@@ -331,23 +331,23 @@ void test_ledger__entries_and_balances_of_another_tenant_are_not_found(void **st
 	lt_account(c, &b, "2000", NULL, true);
 	lt_post2(&b, id, "2024-01-05", a, c, 4200);
 	erp_buf out = ERP_BUF_INIT;
-	assert_erp_error(erp_journal_get(&out, other.admin, id), ERP_ENOTFOUND, "id");
-	assert_erp_error(erp_account_balance(&out, other.admin, a, NULL), ERP_ENOTFOUND, "account_id");
-	assert_erp_error(erp_general_ledger(&out, other.admin, a, NULL, NULL, NULL, 10), ERP_ENOTFOUND, "account_id");
-	assert_erp_ok(erp_trial_balance(&out, other.ro, NULL));
+	assert_erp_error(erp_ledger_entry_get(&out, other.admin, id), ERP_ENOTFOUND, "id");
+	assert_erp_error(erp_ledger_account_balance(&out, other.admin, a, NULL), ERP_ENOTFOUND, "account_id");
+	assert_erp_error(erp_ledger_general_ledger(&out, other.admin, a, NULL, NULL, NULL, 10), ERP_ENOTFOUND, "account_id");
+	assert_erp_ok(erp_ledger_trial_balance(&out, other.ro, NULL));
 	json_t *t = lt_json(out.ptr);
 	assert_int_equal(json_array_size(json_object_get(t, "accounts")), 0);
 	assert_int_equal(json_array_size(json_object_get(t, "totals")), 0);
 	json_decref(t);
-	assert_erp_ok(erp_journal_list(&out, other.ro, NULL));
+	assert_erp_ok(erp_ledger_entry_list(&out, other.ro, NULL));
 	t = lt_json(out.ptr);
 	assert_int_equal(json_array_size(json_object_get(t, "items")), 0);
 	json_decref(t);
 	/* Malformed ids are EINVALID, not ENOTFOUND. */
-	assert_erp_error(erp_journal_get(&out, b.ro, "not-a-uuid"), ERP_EINVALID, "id");
-	assert_erp_error(erp_account_balance(&out, b.ro, "nope", NULL), ERP_EINVALID, "account_id");
-	assert_erp_error(erp_account_balance(&out, b.ro, a, "2024-02-30"), ERP_EINVALID, "as_of");
-	assert_erp_error(erp_trial_balance(&out, b.ro, "yesterday"), ERP_EINVALID, "as_of");
+	assert_erp_error(erp_ledger_entry_get(&out, b.ro, "not-a-uuid"), ERP_EINVALID, "id");
+	assert_erp_error(erp_ledger_account_balance(&out, b.ro, "nope", NULL), ERP_EINVALID, "account_id");
+	assert_erp_error(erp_ledger_account_balance(&out, b.ro, a, "2024-02-30"), ERP_EINVALID, "as_of");
+	assert_erp_error(erp_ledger_trial_balance(&out, b.ro, "yesterday"), ERP_EINVALID, "as_of");
 	erp_buf_dispose(&out);
 	lt_books_close(&other);
 	lt_books_close(&b);
@@ -365,11 +365,11 @@ void test_ledger__every_role_reads_the_ledger(void **state)
 	erp_ctx *roles[3] = { b.ro, b.rw, b.admin };
 	erp_buf out = ERP_BUF_INIT;
 	for (int i = 0; i < 3; i++) {
-		assert_erp_ok(erp_journal_get(&out, roles[i], id));
-		assert_erp_ok(erp_journal_list(&out, roles[i], NULL));
-		assert_erp_ok(erp_account_balance(&out, roles[i], a, NULL));
-		assert_erp_ok(erp_trial_balance(&out, roles[i], "2024-12-31"));
-		assert_erp_ok(erp_general_ledger(&out, roles[i], a, NULL, NULL, NULL, 5));
+		assert_erp_ok(erp_ledger_entry_get(&out, roles[i], id));
+		assert_erp_ok(erp_ledger_entry_list(&out, roles[i], NULL));
+		assert_erp_ok(erp_ledger_account_balance(&out, roles[i], a, NULL));
+		assert_erp_ok(erp_ledger_trial_balance(&out, roles[i], "2024-12-31"));
+		assert_erp_ok(erp_ledger_general_ledger(&out, roles[i], a, NULL, NULL, NULL, 5));
 		assert_erp_error(erp_ledger_lock_date(&out, roles[i]), ERP_ENOTFOUND, NULL);
 	}
 	erp_buf_dispose(&out);
@@ -400,16 +400,16 @@ void test_ledger__batch_json_posts_all_or_none_naming_the_entry(void **state)
 	two_entries(json, sizeof json, &b, cash, sales, "2.505");
 	lt_state before = lt_state_of(&b);
 	erp_buf out = ERP_BUF_INIT;
-	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, json), ERP_EINVALID, "entries[1].lines[0].debit");
+	assert_erp_error(erp_ledger_post_batch_json(&out, b.rw, json), ERP_EINVALID, "entries[1].lines[0].debit");
 	assert_int_equal(out.size, 0);
 	lt_assert_unchanged_at(&b, &before, __FILE__, __LINE__);
 	lt_state_free(&before);
-	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "{\"not\":\"an array\"}"), ERP_EINVALID, "entries");
-	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "[1]"), ERP_EINVALID, "json");
-	assert_erp_error(erp_journal_post_batch_json(&out, b.rw, "[1, 2]"), ERP_EINVALID, "entries[0]");
+	assert_erp_error(erp_ledger_post_batch_json(&out, b.rw, "{\"not\":\"an array\"}"), ERP_EINVALID, "entries");
+	assert_erp_error(erp_ledger_post_batch_json(&out, b.rw, "[1]"), ERP_EINVALID, "json");
+	assert_erp_error(erp_ledger_post_batch_json(&out, b.rw, "[1, 2]"), ERP_EINVALID, "entries[0]");
 	/* corrected, both are posted in order */
 	two_entries(json, sizeof json, &b, cash, sales, "2.50");
-	assert_erp_ok(erp_journal_post_batch_json(&out, b.rw, json));
+	assert_erp_ok(erp_ledger_post_batch_json(&out, b.rw, json));
 	json_t *ids = lt_json(out.ptr);
 	assert_int_equal(json_array_size(ids), 2);
 	json_decref(ids);

@@ -43,14 +43,14 @@ static int expected_code(kind k)
 
 /* One generated entry, with storage for its lines. */
 typedef struct {
-	erp_journal_line lines[MAX_LINES];
+	erp_ledger_line lines[MAX_LINES];
 	int account[MAX_LINES];
 	int cur;
 	size_t n;
 	char date[11];
 	int day;
 	kind k;
-	erp_journal_entry e;
+	erp_ledger_entry e;
 } gen_entry;
 
 typedef struct {
@@ -97,7 +97,7 @@ static void generate(world *w, gen_entry *g, bool allow_bad)
 			acc = (int)lt_rand_range(&w->rng, 0, ACCOUNTS - 1);
 		while (account_currency(acc) && strcmp(account_currency(acc), currency_code[g->cur]) != 0);
 		g->account[i] = acc;
-		erp_journal_line *l = &g->lines[i];
+		erp_ledger_line *l = &g->lines[i];
 		l->account_id = w->ids[acc];
 		if (i < debits)
 			l->debit = amounts[i];
@@ -110,7 +110,7 @@ static void generate(world *w, gen_entry *g, bool allow_bad)
 	/* Shuffle the lines. */
 	for (size_t i = g->n - 1; i > 0; i--) {
 		size_t j = (size_t)lt_rand_range(&w->rng, 0, (int64_t)i);
-		erp_journal_line t = g->lines[i];
+		erp_ledger_line t = g->lines[i];
 		g->lines[i] = g->lines[j];
 		g->lines[j] = t;
 		int a = g->account[i];
@@ -123,7 +123,7 @@ static void generate(world *w, gen_entry *g, bool allow_bad)
 	if (allow_bad) {
 		uint64_t r = lt_rand(&w->rng) % 100;
 		size_t victim = (size_t)lt_rand_range(&w->rng, 0, (int64_t)g->n - 1);
-		erp_journal_line *l = &g->lines[victim];
+		erp_ledger_line *l = &g->lines[victim];
 		if (r < 6) {
 			g->k = UNBALANCED;
 			if (l->debit)
@@ -159,12 +159,12 @@ static void apply(world *w, const gen_entry *g)
 	w->entries++;
 }
 
-/* The entry as erp_journal_post_json() takes it (amounts as decimal strings). */
+/* The entry as erp_ledger_post_json() takes it (amounts as decimal strings). */
 static char *to_json(world *w, gen_entry *g)
 {
 	json_t *lines = json_array();
 	for (size_t i = 0; i < g->n; i++) {
-		const erp_journal_line *l = &g->lines[i];
+		const erp_ledger_line *l = &g->lines[i];
 		char text[32];
 		json_t *x = json_pack("{s:s}", "account_id", l->account_id);
 		if (l->debit || !l->credit) {
@@ -191,11 +191,11 @@ static void post_one(world *w, gen_entry *g)
 	int rc;
 	if (as_json) {
 		char *json = to_json(w, g);
-		rc = erp_journal_post_json(NULL, w->b.rw, json);
+		rc = erp_ledger_post_json(NULL, w->b.rw, json);
 		free(json);
 		w->json_posts++;
 	} else {
-		rc = erp_journal_post(NULL, w->b.rw, &g->e);
+		rc = erp_ledger_post(NULL, w->b.rw, &g->e);
 	}
 	int want = expected_code(g->k);
 	if (rc != want)
@@ -209,7 +209,7 @@ static void post_one(world *w, gen_entry *g)
 
 static void post_batch(world *w, gen_entry *g, size_t n)
 {
-	erp_journal_entry *e = calloc(n, sizeof *e);
+	erp_ledger_entry *e = calloc(n, sizeof *e);
 	assert_non_null(e);
 	size_t bad = n;
 	for (size_t i = 0; i < n; i++) {
@@ -217,7 +217,7 @@ static void post_batch(world *w, gen_entry *g, size_t n)
 		if (g[i].k != GOOD && bad == n)
 			bad = i;
 	}
-	int rc = erp_journal_post_batch(NULL, w->b.rw, e, n);
+	int rc = erp_ledger_post_batch(NULL, w->b.rw, e, n);
 	if (bad < n) {
 		int want = expected_code(g[bad].k);
 		char prefix[32];
@@ -252,7 +252,7 @@ static void check(world *w, erp_store *store)
 {
 	/* The trial balance: totals balance per currency and match the model. */
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_trial_balance(&o, w->b.ro, NULL));
+	assert_erp_ok(erp_ledger_trial_balance(&o, w->b.ro, NULL));
 	json_t *t = lt_json(o.ptr);
 	int64_t model_total[CURRENCIES] = { 0, 0 };
 	for (int a = 0; a < ACCOUNTS; a++)

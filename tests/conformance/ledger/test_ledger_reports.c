@@ -13,7 +13,7 @@
 static json_t *balance_json(lt_books *b, const char *account, const char *as_of)
 {
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_account_balance(&o, b->ro, account, as_of));
+	assert_erp_ok(erp_ledger_account_balance(&o, b->ro, account, as_of));
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	return v;
@@ -22,7 +22,7 @@ static json_t *balance_json(lt_books *b, const char *account, const char *as_of)
 static json_t *trial_json(lt_books *b, const char *as_of)
 {
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_ok(erp_trial_balance(&o, b->ro, as_of));
+	assert_erp_ok(erp_ledger_trial_balance(&o, b->ro, as_of));
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	return v;
@@ -31,9 +31,9 @@ static json_t *trial_json(lt_books *b, const char *as_of)
 static json_t *gl_json(lt_books *b, const char *account, const char *from, const char *to, const char *cursor, int limit)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_general_ledger(&o, b->ro, account, from, to, cursor, limit);
+	int rc = erp_ledger_general_ledger(&o, b->ro, account, from, to, cursor, limit);
 	if (rc != ERP_OK)
-		fail_msg("erp_general_ledger: %s (%s)", erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_ledger_general_ledger: %s (%s)", erp_error_name(rc), erp_error_last()->message);
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	return v;
@@ -42,9 +42,9 @@ static json_t *gl_json(lt_books *b, const char *account, const char *from, const
 static json_t *list_json(lt_books *b, const char *query)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_journal_list(&o, b->ro, query);
+	int rc = erp_ledger_entry_list(&o, b->ro, query);
 	if (rc != ERP_OK)
-		fail_msg("erp_journal_list(%s): %s (%s)", query ? query : "NULL", erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_ledger_entry_list(%s): %s (%s)", query ? query : "NULL", erp_error_name(rc), erp_error_last()->message);
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	return v;
@@ -96,8 +96,8 @@ void test_ledger__account_balance_as_of_each_date_counts_the_days_up_to_it(void 
 	assert_int_equal(json_array_size(json_object_get(v, "balances")), 0);
 	json_decref(v);
 	erp_buf o = ERP_BUF_INIT;
-	assert_erp_error(erp_account_balance(&o, b.ro, "01900000-0000-7000-8000-000000000000", NULL), ERP_ENOTFOUND, "account_id");
-	assert_erp_error(erp_account_balance(NULL, b.ro, a, NULL), ERP_EINVALID, "out");
+	assert_erp_error(erp_ledger_account_balance(&o, b.ro, "01900000-0000-7000-8000-000000000000", NULL), ERP_ENOTFOUND, "account_id");
+	assert_erp_error(erp_ledger_account_balance(NULL, b.ro, a, NULL), ERP_EINVALID, "out");
 	erp_buf_dispose(&o);
 	lt_books_close(&b);
 }
@@ -113,9 +113,9 @@ void test_ledger__trial_balance_is_per_currency_and_its_totals_balance(void **st
 	lt_account(sales, &b, "4000", NULL, true);
 	lt_account(fees, &b, "6000", NULL, true);
 	/* One entry in two currencies, each balanced on its own. */
-	erp_journal_line l[4] = { lt_dr(cash_usd, 10000), lt_cr_in(sales, 10000, "USD"), lt_dr(cash_eur, 8000),
+	erp_ledger_line l[4] = { lt_dr(cash_usd, 10000), lt_cr_in(sales, 10000, "USD"), lt_dr(cash_eur, 8000),
 		                      lt_cr_in(sales, 8000, "EUR") };
-	erp_journal_entry e = lt_entry(&b, "2024-01-05", l, 4);
+	erp_ledger_entry e = lt_entry(&b, "2024-01-05", l, 4);
 	lt_post(&b, NULL, &e);
 	lt_post2(&b, NULL, "2024-02-01", fees, cash_usd, 1000);
 
@@ -190,8 +190,8 @@ void test_ledger__trial_balance_formats_each_currency_at_its_exponent(void **sta
 	lt_account(yen, &b, "1030", "JPY", true);
 	lt_account(dinar, &b, "1040", "KWD", true);
 	lt_account(any, &b, "9000", NULL, true);
-	erp_journal_line l[4] = { lt_dr(yen, 1500), lt_cr_in(any, 1500, "JPY"), lt_dr(dinar, 1234), lt_cr_in(any, 1234, "KWD") };
-	erp_journal_entry e = lt_entry(&b, "2024-01-05", l, 4);
+	erp_ledger_line l[4] = { lt_dr(yen, 1500), lt_cr_in(any, 1500, "JPY"), lt_dr(dinar, 1234), lt_cr_in(any, 1234, "KWD") };
+	erp_ledger_entry e = lt_entry(&b, "2024-01-05", l, 4);
 	lt_post(&b, NULL, &e);
 	json_t *t = trial_json(&b, NULL);
 	size_t i;
@@ -218,14 +218,14 @@ void test_ledger__trial_balance_totals_cover_every_currency_posted(void **state)
 	char a[37], c[37];
 	lt_account(a, &b, "1000", NULL, true);
 	lt_account(c, &b, "2000", NULL, true);
-	erp_journal_line l[N][2];
-	erp_journal_entry e[N];
+	erp_ledger_line l[N][2];
+	erp_ledger_entry e[N];
 	for (size_t i = 0; i < N; i++) {
 		l[i][0] = lt_dr_in(a, 100 + (int64_t)i, codes[i]);
 		l[i][1] = lt_cr_in(c, 100 + (int64_t)i, codes[i]);
 		e[i] = lt_entry(&b, "2024-01-05", l[i], 2);
 	}
-	assert_erp_ok(erp_journal_post_batch(NULL, b.rw, e, N));
+	assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, e, N));
 	json_t *t = trial_json(&b, NULL);
 	assert_int_equal(json_array_size(json_object_get(t, "accounts")), 2 * N);
 	json_t *totals = json_object_get(t, "totals");
@@ -252,9 +252,9 @@ void test_ledger__general_ledger_has_opening_and_running_balances_between_dates(
 	lt_post2(&b, ids[0], "2024-02-20", a, c, 1234); /* seq 1, though later in date */
 	lt_post2(&b, ids[1], "2024-01-10", a, c, 10000);
 	lt_post2(&b, ids[2], "2024-02-03", c, a, 3000);
-	erp_journal_line l[2] = { lt_dr(a, 500), lt_cr(c, 500) };
+	erp_ledger_line l[2] = { lt_dr(a, 500), lt_cr(c, 500) };
 	l[0].memo = "line memo";
-	erp_journal_entry e = lt_entry(&b, "2024-02-03", l, 2);
+	erp_ledger_entry e = lt_entry(&b, "2024-02-03", l, 2);
 	e.reference = "REF-4";
 	lt_post(&b, ids[3], &e);
 	lt_post2(&b, ids[4], "2024-03-05", c, a, 100);
@@ -327,11 +327,11 @@ void test_ledger__general_ledger_runs_one_balance_per_currency(void **state)
 	lt_account(any, &b, "1000", NULL, true);
 	lt_account(eur, &b, "1020", "EUR", true);
 	lt_account(usd, &b, "1010", "USD", true);
-	erp_journal_line l[4] = { lt_dr_in(any, 1000, "EUR"), lt_cr(eur, 1000), lt_dr(any, 300), lt_cr(usd, 300) };
-	erp_journal_entry e = lt_entry(&b, "2024-01-05", l, 4);
+	erp_ledger_line l[4] = { lt_dr_in(any, 1000, "EUR"), lt_cr(eur, 1000), lt_dr(any, 300), lt_cr(usd, 300) };
+	erp_ledger_entry e = lt_entry(&b, "2024-01-05", l, 4);
 	lt_post(&b, NULL, &e);
 	lt_post2(&b, NULL, "2024-01-06", usd, any, 100);
-	erp_journal_line m[2] = { lt_dr(eur, 1), lt_cr_in(any, 1, "EUR") };
+	erp_ledger_line m[2] = { lt_dr(eur, 1), lt_cr_in(any, 1, "EUR") };
 	e = lt_entry(&b, "2024-01-07", m, 2);
 	lt_post(&b, NULL, &e);
 	json_t *g = gl_json(&b, any, "2024-01-06", NULL, NULL, 10);
@@ -389,8 +389,8 @@ void test_ledger__general_ledger_pages_concatenate_to_the_one_page_listing(void 
 	lt_account(a, &b, "1000", NULL, true);
 	lt_account(c, &b, "2000", NULL, true);
 	enum { N = 57 };
-	erp_journal_line l[N][3];
-	erp_journal_entry e[N];
+	erp_ledger_line l[N][3];
+	erp_ledger_entry e[N];
 	char dates[N][11];
 	for (int i = 0; i < N; i++) {
 		lt_day(dates[i], (i * 37) % 120); /* dates out of order, several entries a day */
@@ -400,7 +400,7 @@ void test_ledger__general_ledger_pages_concatenate_to_the_one_page_listing(void 
 		l[i][2] = lt_cr(c, 60 + i);
 		e[i] = lt_entry(&b, dates[i], l[i], i % 3 ? 2 : 3);
 	}
-	assert_erp_ok(erp_journal_post_batch(NULL, b.rw, e, N));
+	assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, e, N));
 	const char *ranges[][2] = { { NULL, NULL }, { "2024-02-01", NULL }, { NULL, "2024-03-15" }, { "2024-01-20", "2024-04-10" } };
 	for (size_t r = 0; r < 4; r++) {
 		json_t *one = gl_json(&b, a, ranges[r][0], ranges[r][1], NULL, 1000);
@@ -459,20 +459,20 @@ void test_ledger__general_ledger_refuses_bad_cursor_limit_dates_and_accounts(voi
 		               b64("{\"seq\":1}") };
 	const char *garbage[] = { "garbage!", "", "====", "a" };
 	for (size_t i = 0; i < sizeof forged / sizeof forged[0]; i++) {
-		assert_erp_error(erp_general_ledger(&o, b.ro, a, NULL, NULL, forged[i], 2), ERP_EINVALID, "cursor");
+		assert_erp_error(erp_ledger_general_ledger(&o, b.ro, a, NULL, NULL, forged[i], 2), ERP_EINVALID, "cursor");
 		free(forged[i]);
 	}
 	for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++)
-		assert_erp_error(erp_general_ledger(&o, b.ro, a, NULL, NULL, garbage[i], 2), ERP_EINVALID, "cursor");
+		assert_erp_error(erp_ledger_general_ledger(&o, b.ro, a, NULL, NULL, garbage[i], 2), ERP_EINVALID, "cursor");
 	int limits[] = { 0, -1, 1001 };
 	for (size_t i = 0; i < 3; i++)
-		assert_erp_error(erp_general_ledger(&o, b.ro, a, NULL, NULL, NULL, limits[i]), ERP_EINVALID, "limit");
-	assert_erp_error(erp_general_ledger(&o, b.ro, a, "2024-13-01", NULL, NULL, 10), ERP_EINVALID, "from");
-	assert_erp_error(erp_general_ledger(&o, b.ro, a, NULL, "01/01/2024", NULL, 10), ERP_EINVALID, "to");
-	assert_erp_error(erp_general_ledger(&o, b.ro, "01900000-0000-7000-8000-000000000000", NULL, NULL, NULL, 10), ERP_ENOTFOUND,
+		assert_erp_error(erp_ledger_general_ledger(&o, b.ro, a, NULL, NULL, NULL, limits[i]), ERP_EINVALID, "limit");
+	assert_erp_error(erp_ledger_general_ledger(&o, b.ro, a, "2024-13-01", NULL, NULL, 10), ERP_EINVALID, "from");
+	assert_erp_error(erp_ledger_general_ledger(&o, b.ro, a, NULL, "01/01/2024", NULL, 10), ERP_EINVALID, "to");
+	assert_erp_error(erp_ledger_general_ledger(&o, b.ro, "01900000-0000-7000-8000-000000000000", NULL, NULL, NULL, 10), ERP_ENOTFOUND,
 	                 "account_id");
-	assert_erp_error(erp_general_ledger(&o, b.ro, "acct", NULL, NULL, NULL, 10), ERP_EINVALID, "account_id");
-	assert_erp_error(erp_general_ledger(NULL, b.ro, a, NULL, NULL, NULL, 10), ERP_EINVALID, "out");
+	assert_erp_error(erp_ledger_general_ledger(&o, b.ro, "acct", NULL, NULL, NULL, 10), ERP_EINVALID, "account_id");
+	assert_erp_error(erp_ledger_general_ledger(NULL, b.ro, a, NULL, NULL, NULL, 10), ERP_EINVALID, "out");
 	/* A cursor that was returned works. */
 	json_t *g = gl_json(&b, a, NULL, NULL, NULL, 2);
 	json_t *g2 = gl_json(&b, a, NULL, NULL, lt_str(g, "next_cursor"), 2);
@@ -495,10 +495,10 @@ void test_ledger__journal_list_pages_newest_first_and_filters(void **state)
 	lt_journal(sales, &b, "SAL");
 	enum { N = 23 };
 	for (int i = 0; i < N; i++) {
-		erp_journal_line l[2] = { lt_dr(a, 100 + i), lt_cr(c, 100 + i) };
+		erp_ledger_line l[2] = { lt_dr(a, 100 + i), lt_cr(c, 100 + i) };
 		char date[11];
 		lt_day(date, (i * 11) % 90);
-		erp_journal_entry e = lt_entry(&b, date, l, 2);
+		erp_ledger_entry e = lt_entry(&b, date, l, 2);
 		if (i % 3 == 0)
 			e.journal_id = sales;
 		e.reference = i % 2 ? "odd" : NULL;
@@ -599,8 +599,8 @@ void test_ledger__journal_list_refuses_bad_queries(void **state)
 		{ "{\"foo\":1}", "foo" },                { "not json", "query" },                 { "[]", "query" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_erp_error(erp_journal_list(&o, b.ro, bad[i].query), ERP_EINVALID, bad[i].field);
-	assert_erp_error(erp_journal_list(NULL, b.ro, NULL), ERP_EINVALID, "out");
+		assert_erp_error(erp_ledger_entry_list(&o, b.ro, bad[i].query), ERP_EINVALID, bad[i].field);
+	assert_erp_error(erp_ledger_entry_list(NULL, b.ro, NULL), ERP_EINVALID, "out");
 	erp_buf_dispose(&o);
 	lt_books_close(&b);
 }

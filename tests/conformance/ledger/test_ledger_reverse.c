@@ -33,10 +33,10 @@ static void p1_open(p1_books *p, erp_store *store)
 	erp_buf_dispose(&o);
 	lt_partner(p->customer_a, &p->b, "Customer A");
 	lt_partner(p->customer_b, &p->b, "Customer B");
-	erp_journal_line l[3] = { lt_cr(p->revenue, 4200), lt_dr(p->receivable, 3200), lt_dr(p->receivable, 1000) };
+	erp_ledger_line l[3] = { lt_cr(p->revenue, 4200), lt_dr(p->receivable, 3200), lt_dr(p->receivable, 1000) };
 	l[1].partner_id = p->customer_a;
 	l[2].partner_id = p->customer_b;
-	erp_journal_entry e = lt_entry(&p->b, "2024-04-10", l, 3);
+	erp_ledger_entry e = lt_entry(&p->b, "2024-04-10", l, 3);
 	e.reference = "INV/2024/0001";
 	lt_post(&p->b, p->move, &e);
 }
@@ -62,7 +62,7 @@ void test_ledger__p1_reversal_points_to_the_original_and_nets_every_account_to_z
 	assert_int_equal(partner_net(&p, p.customer_b), 1000);
 
 	erp_buf rid = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_reverse(&rid, p.b.rw, p.move, "2024-04-20"));
+	assert_erp_ok(erp_ledger_reverse(&rid, p.b.rw, p.move, "2024-04-20"));
 	assert_int_equal(rid.size, 36);
 	json_t *rev = lt_get(p.b.ro, rid.ptr);
 	json_t *orig = lt_get(p.b.ro, p.move);
@@ -107,7 +107,7 @@ void test_ledger__p1_reversal_points_to_the_original_and_nets_every_account_to_z
 	assert_int_equal(lt_balance(&p.b, p.revenue, "USD", "2024-04-20", 2).balance, 0);
 	/* The trial balance: both accounts at zero, totals 84.00 each side. */
 	erp_buf t = ERP_BUF_INIT;
-	assert_erp_ok(erp_trial_balance(&t, p.b.ro, NULL));
+	assert_erp_ok(erp_ledger_trial_balance(&t, p.b.ro, NULL));
 	json_t *tb = lt_json(t.ptr);
 	size_t i;
 	json_t *x;
@@ -130,13 +130,13 @@ void test_ledger__p1_reversing_twice_is_eexists_and_writes_nothing(void **state)
 	p1_books p;
 	p1_open(&p, f->store);
 	erp_buf rid = ERP_BUF_INIT, again = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_reverse(&rid, p.b.rw, p.move, "2024-04-20"));
+	assert_erp_ok(erp_ledger_reverse(&rid, p.b.rw, p.move, "2024-04-20"));
 	const char *dates[] = { "2024-04-20", "2024-05-01" };
 	for (size_t i = 0; i < 2; i++) {
 		lt_state before = lt_state_of(&p.b);
-		assert_erp_error(erp_journal_reverse(&again, p.b.rw, p.move, dates[i]), ERP_EEXISTS, "entry_id");
+		assert_erp_error(erp_ledger_reverse(&again, p.b.rw, p.move, dates[i]), ERP_EEXISTS, "entry_id");
 		assert_int_equal(again.size, 0);
-		assert_erp_error(erp_journal_reverse(NULL, p.b.admin, p.move, dates[i]), ERP_EEXISTS, "entry_id");
+		assert_erp_error(erp_ledger_reverse(NULL, p.b.admin, p.move, dates[i]), ERP_EEXISTS, "entry_id");
 		assert_lt_unchanged(&p.b, &before);
 	}
 	json_t *orig = lt_get(p.b.ro, p.move);
@@ -155,14 +155,14 @@ void test_ledger__reversal_in_a_locked_period_is_elocked_and_writes_nothing(void
 	p1_open(&p, f->store);
 	assert_erp_ok(erp_ledger_set_lock_date(p.b.admin, "2024-04-30"));
 	lt_state before = lt_state_of(&p.b);
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, p.move, "2024-04-30"), ERP_ELOCKED, "date");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, p.move, "2024-04-10"), ERP_ELOCKED, "date");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, p.move, "2024-04-30"), ERP_ELOCKED, "date");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, p.move, "2024-04-10"), ERP_ELOCKED, "date");
 	assert_lt_unchanged(&p.b, &before);
 	json_t *orig = lt_get(p.b.ro, p.move);
 	assert_true(json_is_null(json_object_get(orig, "reversed_by")));
 	json_decref(orig);
 	/* After the lock date, the original (itself in the closed period) can be reversed. */
-	assert_erp_ok(erp_journal_reverse(NULL, p.b.rw, p.move, "2024-05-01"));
+	assert_erp_ok(erp_ledger_reverse(NULL, p.b.rw, p.move, "2024-05-01"));
 	assert_int_equal(lt_balance(&p.b, p.revenue, "USD", NULL, 2).balance, 0);
 	assert_int_equal(lt_balance(&p.b, p.revenue, "USD", "2024-04-30", 2).balance, -4200);
 	lt_books_close(&p.b);
@@ -175,14 +175,14 @@ void test_ledger__reversal_of_unknown_foreign_or_malformed_entry_is_refused(void
 	p1_open(&p, f->store);
 	p1_open(&other, f->store);
 	lt_state before = lt_state_of(&p.b), theirs = lt_state_of(&other.b);
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, "01900000-0000-7000-8000-000000000000", "2024-05-01"), ERP_ENOTFOUND,
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, "01900000-0000-7000-8000-000000000000", "2024-05-01"), ERP_ENOTFOUND,
 	                 "entry_id");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, other.move, "2024-05-01"), ERP_ENOTFOUND, "entry_id");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, "entry-1", "2024-05-01"), ERP_EINVALID, "entry_id");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, NULL, "2024-05-01"), ERP_EINVALID, "entry_id");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, p.move, "2024-02-30"), ERP_EINVALID, "date");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, p.move, NULL), ERP_EINVALID, "date");
-	assert_erp_error(erp_journal_reverse(NULL, p.b.ro, p.move, "2024-05-01"), ERP_EPERM, NULL);
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, other.move, "2024-05-01"), ERP_ENOTFOUND, "entry_id");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, "entry-1", "2024-05-01"), ERP_EINVALID, "entry_id");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, NULL, "2024-05-01"), ERP_EINVALID, "entry_id");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, p.move, "2024-02-30"), ERP_EINVALID, "date");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, p.move, NULL), ERP_EINVALID, "date");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.ro, p.move, "2024-05-01"), ERP_EPERM, NULL);
 	assert_lt_unchanged(&p.b, &before);
 	assert_lt_unchanged(&other.b, &theirs);
 	lt_books_close(&other.b);
@@ -195,8 +195,8 @@ void test_ledger__a_reversal_is_an_entry_that_can_itself_be_reversed_once(void *
 	p1_books p;
 	p1_open(&p, f->store);
 	erp_buf r1 = ERP_BUF_INIT, r2 = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_reverse(&r1, p.b.rw, p.move, "2024-04-20"));
-	assert_erp_ok(erp_journal_reverse(&r2, p.b.rw, r1.ptr, "2024-04-21"));
+	assert_erp_ok(erp_ledger_reverse(&r1, p.b.rw, p.move, "2024-04-20"));
+	assert_erp_ok(erp_ledger_reverse(&r2, p.b.rw, r1.ptr, "2024-04-21"));
 	json_t *g = lt_get(p.b.ro, r2.ptr);
 	assert_string_equal(lt_str(g, "reversal_of"), r1.ptr);
 	json_decref(g);
@@ -204,7 +204,7 @@ void test_ledger__a_reversal_is_an_entry_that_can_itself_be_reversed_once(void *
 	assert_string_equal(lt_str(g, "reversal_of"), p.move);
 	assert_string_equal(lt_str(g, "reversed_by"), r2.ptr);
 	json_decref(g);
-	assert_erp_error(erp_journal_reverse(NULL, p.b.rw, r1.ptr, "2024-04-22"), ERP_EEXISTS, "entry_id");
+	assert_erp_error(erp_ledger_reverse(NULL, p.b.rw, r1.ptr, "2024-04-22"), ERP_EEXISTS, "entry_id");
 	/* Back to the original's effect. */
 	assert_int_equal(lt_balance(&p.b, p.revenue, "USD", NULL, 2).balance, -4200);
 	assert_int_equal(lt_balance(&p.b, p.receivable, "USD", NULL, 2).balance, 4200);
@@ -228,12 +228,12 @@ void test_ledger__entry_stays_reversible_after_its_account_changes(void **state)
 	/* Closed to posting: a correction is still possible. */
 	erp_buf o = ERP_BUF_INIT;
 	assert_erp_ok(erp_entity_update(&o, b.rw, "financial.account", usd, 1, "{\"allow_posting\":false}"));
-	assert_erp_ok(erp_journal_reverse(NULL, b.rw, id1, "2024-02-01"));
+	assert_erp_ok(erp_ledger_reverse(NULL, b.rw, id1, "2024-02-01"));
 	/* Its currency edited after postings in USD: either the edit is refused or the USD entry can still be reversed. */
 	int rc = erp_entity_update(&o, b.rw, "financial.account", usd, 2, "{\"currency\":\"EUR\"}");
 	char why[300];
 	snprintf(why, sizeof why, "%s", erp_error_last()->message);
-	int rr = erp_journal_reverse(NULL, b.rw, id2, "2024-02-02");
+	int rr = erp_ledger_reverse(NULL, b.rw, id2, "2024-02-02");
 	if (rr != ERP_OK)
 		fail_msg("account currency edit USD -> EUR after USD postings returned %s (%s); reversing a USD entry of it then "
 		         "returned %s (%s)", erp_error_name(rc), rc ? why : "accepted", erp_error_name(rr), erp_error_last()->message);
@@ -254,12 +254,12 @@ void test_ledger__entry_with_a_long_non_ascii_reference_can_be_reversed(void **s
 	char reference[128] = "";
 	for (int i = 0; i < 33; i++)
 		strcat(reference, "\xe2\x82\xac");
-	erp_journal_line l[2] = { lt_dr(a, 100), lt_cr(c, 100) };
-	erp_journal_entry e = lt_entry(&b, "2024-01-10", l, 2);
+	erp_ledger_line l[2] = { lt_dr(a, 100), lt_cr(c, 100) };
+	erp_ledger_entry e = lt_entry(&b, "2024-01-10", l, 2);
 	e.reference = reference;
 	lt_post(&b, id, &e);
 	erp_buf rid = ERP_BUF_INIT;
-	int rc = erp_journal_reverse(&rid, b.rw, id, "2024-01-11");
+	int rc = erp_ledger_reverse(&rid, b.rw, id, "2024-01-11");
 	if (rc != ERP_OK)
 		fail_msg("reversing an entry whose reference is 33 x U+20AC: %s (%s) field=%s", erp_error_name(rc),
 		         erp_error_last()->message, erp_error_last()->field ? erp_error_last()->field : "");

@@ -32,8 +32,8 @@ void test_ledger__p3_unbalanced_entry_is_eunbalanced_and_changes_no_balance(void
 	erp_conformance_fixture *f = *state;
 	rules_books r;
 	rules_open(&r, f->store);
-	erp_journal_line l[3] = { lt_dr(r.a, 1000), lt_cr(r.c, 600), lt_cr(r.c, 399) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 3);
+	erp_ledger_line l[3] = { lt_dr(r.a, 1000), lt_cr(r.c, 600), lt_cr(r.c, 399) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 3);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EUNBALANCED, "lines");
 	/* One minor unit off either way. */
 	l[2].credit = 401;
@@ -51,10 +51,10 @@ void test_ledger__p3_entry_balanced_in_total_but_not_per_currency_is_eunbalanced
 	erp_conformance_fixture *f = *state;
 	rules_books r;
 	rules_open(&r, f->store);
-	erp_journal_line l[2] = { lt_dr_in(r.a, 1000, "EUR"), lt_cr_in(r.c, 1000, "USD") };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr_in(r.a, 1000, "EUR"), lt_cr_in(r.c, 1000, "USD") };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EUNBALANCED, "lines");
-	erp_journal_line m[4] = { lt_dr_in(r.a, 1000, "EUR"), lt_cr_in(r.c, 1000, "USD"), lt_cr_in(r.c, 1000, "EUR"),
+	erp_ledger_line m[4] = { lt_dr_in(r.a, 1000, "EUR"), lt_cr_in(r.c, 1000, "USD"), lt_cr_in(r.c, 1000, "EUR"),
 		                      lt_dr_in(r.a, 999, "USD") };
 	e = lt_entry(&r.b, "2024-02-01", m, 4);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EUNBALANCED, "lines");
@@ -67,8 +67,8 @@ void test_ledger__p3_account_of_another_tenant_is_enotfound_and_changes_no_balan
 	rules_books r, other;
 	rules_open(&r, f->store);
 	rules_open(&other, f->store);
-	erp_journal_line l[2] = { lt_dr(r.a, 700), lt_cr(other.c, 700) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 700), lt_cr(other.c, 700) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_ENOTFOUND, "lines[1].account_id");
 	l[0].account_id = other.a;
 	l[1].account_id = r.c;
@@ -95,18 +95,18 @@ void test_ledger__p3_entry_dated_on_or_before_the_lock_date_is_elocked(void **st
 	assert_erp_ok(erp_ledger_lock_date(&d, r.b.ro));
 	assert_string_equal(d.ptr, "2024-03-31");
 	erp_buf_dispose(&d);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
 	const char *closed[] = { "2024-03-31", "2024-03-30", "2024-01-01", "2023-12-31", "0001-01-01" };
 	for (size_t i = 0; i < sizeof closed / sizeof closed[0]; i++) {
-		erp_journal_entry e = lt_entry(&r.b, closed[i], l, 2);
+		erp_ledger_entry e = lt_entry(&r.b, closed[i], l, 2);
 		assert_post_refused(&r.b, r.b.rw, &e, ERP_ELOCKED, "date");
 		assert_post_refused(&r.b, r.b.admin, &e, ERP_ELOCKED, "date");
 	}
-	erp_journal_entry open = lt_entry(&r.b, "2024-04-01", l, 2);
+	erp_ledger_entry open = lt_entry(&r.b, "2024-04-01", l, 2);
 	lt_post(&r.b, NULL, &open);
 	/* Removing the lock opens the period again. */
 	assert_erp_ok(erp_ledger_set_lock_date(r.b.admin, NULL));
-	erp_journal_entry old = lt_entry(&r.b, "2024-01-01", l, 2);
+	erp_ledger_entry old = lt_entry(&r.b, "2024-01-01", l, 2);
 	lt_post(&r.b, NULL, &old);
 	assert_int_equal(lt_balance(&r.b, r.a, "USD", NULL, 2).balance, 5200);
 	lt_books_close(&r.b);
@@ -145,7 +145,7 @@ void test_ledger__p3_more_decimals_than_the_currency_allows_is_einvalid(void **s
 	         "{\"journal_id\":\"%s\",\"date\":\"2024-02-01\",\"lines\":[{\"account_id\":\"%s\",\"debit\":\"7.000\"},"
 	         "{\"account_id\":\"%s\",\"credit\":\"7\"}]}",
 	         r.b.journal, yen, yen2);
-	assert_erp_ok(erp_journal_post_json(NULL, r.b.rw, json));
+	assert_erp_ok(erp_ledger_post_json(NULL, r.b.rw, json));
 	assert_int_equal(lt_balance(&r.b, yen, "JPY", NULL, 0).balance, 307);
 	assert_int_equal(lt_balance(&r.b, r.a, "USD", NULL, 2).balance, 5000);
 	lt_books_close(&r.b);
@@ -158,8 +158,8 @@ void test_ledger__fewer_than_two_lines_is_einvalid(void **state)
 	erp_conformance_fixture *f = *state;
 	rules_books r;
 	rules_open(&r, f->store);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 1);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 1);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "lines");
 	e.line_count = 0;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "lines");
@@ -173,7 +173,7 @@ void test_ledger__fewer_than_two_lines_is_einvalid(void **state)
 	snprintf(json, sizeof json, "{\"journal_id\":\"%s\",\"date\":\"2024-02-01\",\"lines\":[]}", r.b.journal);
 	assert_post_json_refused(&r.b, r.b.rw, json, ERP_EINVALID, "lines");
 	/* More than 10000 lines. */
-	erp_journal_line *many = calloc(10001, sizeof *many);
+	erp_ledger_line *many = calloc(10001, sizeof *many);
 	assert_non_null(many);
 	for (size_t i = 0; i < 10001; i++)
 		many[i] = i % 2 ? lt_cr(r.c, 1) : lt_dr(r.a, 1);
@@ -201,8 +201,8 @@ void test_ledger__line_with_both_neither_or_negative_amounts_is_einvalid(void **
 		{ INT64_MIN, 0, "lines[1].debit" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		erp_journal_line l[3] = { lt_dr(r.a, 100), { r.c, bad[i].debit, bad[i].credit, NULL, NULL, NULL, NULL }, lt_cr(r.c, 100) };
-		erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 3);
+		erp_ledger_line l[3] = { lt_dr(r.a, 100), { r.c, bad[i].debit, bad[i].credit, NULL, NULL, NULL, NULL }, lt_cr(r.c, 100) };
+		erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 3);
 		assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, bad[i].field);
 	}
 	lt_books_close(&r.b);
@@ -216,8 +216,8 @@ void test_ledger__unknown_or_foreign_journal_is_enotfound_malformed_is_einvalid(
 	rules_books r, other;
 	rules_open(&r, f->store);
 	rules_open(&other, f->store);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	e.journal_id = NO_SUCH_ID;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_ENOTFOUND, "journal_id");
 	e.journal_id = other.b.journal;
@@ -237,8 +237,8 @@ void test_ledger__account_closed_to_posting_is_einvalid(void **state)
 	rules_open(&r, f->store);
 	char view[37];
 	lt_account(view, &r.b, "1999", NULL, false);
-	erp_journal_line l[2] = { lt_dr(view, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(view, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "lines[0].account_id");
 	/* Opening it makes the same entry valid. */
 	erp_buf o = ERP_BUF_INIT;
@@ -257,21 +257,21 @@ void test_ledger__line_currency_other_than_the_account_currency_is_einvalid(void
 	char eur[37], eur2[37];
 	lt_account(eur, &r.b, "1100", "EUR", true);
 	lt_account(eur2, &r.b, "1101", "EUR", true);
-	erp_journal_line l[2] = { lt_dr_in(eur, 100, "USD"), lt_cr_in(r.c, 100, "USD") };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr_in(eur, 100, "USD"), lt_cr_in(r.c, 100, "USD") };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "lines[0].currency");
 	/* A free account without a line currency is in USD (the base), not the EUR of the account it faces. */
-	erp_journal_line m[2] = { lt_dr(eur, 100), lt_cr(r.c, 100) };
+	erp_ledger_line m[2] = { lt_dr(eur, 100), lt_cr(r.c, 100) };
 	e = lt_entry(&r.b, "2024-02-01", m, 2);
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EUNBALANCED, "lines");
 	/* Currencies unknown or not in ISO shape. */
 	const char *bad[] = { "XYZ", "usd", "US", "EURO", "" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		erp_journal_line n[2] = { lt_dr(r.a, 100), lt_cr_in(r.c, 100, bad[i]) };
+		erp_ledger_line n[2] = { lt_dr(r.a, 100), lt_cr_in(r.c, 100, bad[i]) };
 		e = lt_entry(&r.b, "2024-02-01", n, 2);
 		assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "lines[1].currency");
 	}
-	erp_journal_line ok[2] = { lt_dr(eur, 100), lt_cr(eur2, 100) };
+	erp_ledger_line ok[2] = { lt_dr(eur, 100), lt_cr(eur2, 100) };
 	e = lt_entry(&r.b, "2024-02-01", ok, 2);
 	lt_post(&r.b, NULL, &e);
 	lt_books_close(&r.b);
@@ -288,8 +288,8 @@ void test_ledger__unknown_or_foreign_partner_and_analytic_account_are_enotfound(
 	lt_partner(theirs, &other.b, "Theirs");
 	lt_analytic(analytic, &r.b, "Mine");
 	lt_analytic(their_analytic, &other.b, "Theirs");
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	l[1].partner_id = NO_SUCH_ID;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_ENOTFOUND, "lines[1].partner_id");
 	l[1].partner_id = theirs;
@@ -310,8 +310,8 @@ void test_ledger__malformed_ids_are_einvalid(void **state)
 	erp_conformance_fixture *f = *state;
 	rules_books r;
 	rules_open(&r, f->store);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	const char *bad[] = { "not-a-uuid", "", "01900000-0000-7000-8000-00000000000", "01900000-0000-7000-8000-0000000000000",
 		                  "0190000g-0000-7000-8000-000000000000", "'; DROP TABLE x; --" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -335,14 +335,14 @@ void test_ledger__bad_dates_are_einvalid(void **state)
 	erp_conformance_fixture *f = *state;
 	rules_books r;
 	rules_open(&r, f->store);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
 	const char *bad[] = { "2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10", "2024-04-31", "24-01-01",
 		                  "2024/01/01", "2024-1-01", "2024-01-01T00:00:00Z", "", "0000-01-01", NULL };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		erp_journal_entry e = lt_entry(&r.b, bad[i], l, 2);
+		erp_ledger_entry e = lt_entry(&r.b, bad[i], l, 2);
 		assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "date");
 	}
-	erp_journal_entry leap = lt_entry(&r.b, "2024-02-29", l, 2);
+	erp_ledger_entry leap = lt_entry(&r.b, "2024-02-29", l, 2);
 	lt_post(&r.b, NULL, &leap);
 	lt_books_close(&r.b);
 }
@@ -355,8 +355,8 @@ void test_ledger__texts_keys_and_versions_out_of_bounds_are_einvalid(void **stat
 	char big[1200];
 	memset(big, 'x', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	big[101] = '\0';
 	e.reference = big;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "reference");
@@ -383,11 +383,11 @@ void test_ledger__texts_keys_and_versions_out_of_bounds_are_einvalid(void **stat
 	e.idempotency_key = NULL;
 	e.version = 0;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "version");
-	e.version = ERP_JOURNAL_ENTRY_VERSION + 1;
+	e.version = ERP_LEDGER_ENTRY_VERSION + 1;
 	assert_post_refused(&r.b, r.b.rw, &e, ERP_EINVALID, "version");
 	lt_state before = lt_state_of(&r.b);
-	assert_erp_error(erp_journal_post(NULL, r.b.rw, NULL), ERP_EINVALID, "entry");
-	assert_erp_error(erp_journal_post(NULL, NULL, &e), ERP_EINVALID, NULL);
+	assert_erp_error(erp_ledger_post(NULL, r.b.rw, NULL), ERP_EINVALID, "entry");
+	assert_erp_error(erp_ledger_post(NULL, NULL, &e), ERP_EINVALID, NULL);
 	assert_lt_unchanged(&r.b, &before);
 	/* The limits themselves are accepted. */
 	char key[201], reference[101], memo[1001], line_memo[501];
@@ -399,7 +399,7 @@ void test_ledger__texts_keys_and_versions_out_of_bounds_are_einvalid(void **stat
 	memo[1000] = '\0';
 	memset(line_memo, 'l', 500);
 	line_memo[500] = '\0';
-	e.version = ERP_JOURNAL_ENTRY_VERSION;
+	e.version = ERP_LEDGER_ENTRY_VERSION;
 	e.idempotency_key = key;
 	e.reference = reference;
 	e.memo = memo;
@@ -477,7 +477,7 @@ void test_ledger__json_floats_unknown_keys_and_malformed_text_are_einvalid(void 
 	         "{\"journal_id\":\"%s\",\"date\":\"2024-02-01\",\"lines\":[{\"account_id\":\"%s\",\"debit\":\"12.50\"},"
 	         "{\"account_id\":\"%s\",\"credit\":\"12.50\"}]}",
 	         j, r.a, r.c);
-	assert_erp_ok(erp_journal_post_json(NULL, r.b.rw, json));
+	assert_erp_ok(erp_ledger_post_json(NULL, r.b.rw, json));
 	assert_int_equal(lt_balance(&r.b, r.a, "USD", NULL, 2).balance, 6250);
 	lt_books_close(&r.b);
 }
@@ -491,8 +491,8 @@ void test_ledger__readonly_may_not_post_reverse_or_batch(void **state)
 	rules_open(&r, f->store);
 	char id[37], json[400];
 	lt_post2(&r.b, id, "2024-01-11", r.a, r.c, 100);
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-02-01", l, 2);
 	assert_post_refused(&r.b, r.b.ro, &e, ERP_EPERM, NULL);
 	snprintf(json, sizeof json,
 	         "{\"journal_id\":\"%s\",\"date\":\"2024-02-01\",\"lines\":[{\"account_id\":\"%s\",\"debit\":\"1.00\"},"
@@ -500,12 +500,12 @@ void test_ledger__readonly_may_not_post_reverse_or_batch(void **state)
 	         r.b.journal, r.a, r.c);
 	assert_post_json_refused(&r.b, r.b.ro, json, ERP_EPERM, NULL);
 	lt_state before = lt_state_of(&r.b);
-	assert_erp_error(erp_journal_post_batch(NULL, r.b.ro, &e, 1), ERP_EPERM, NULL);
-	assert_erp_error(erp_journal_reverse(NULL, r.b.ro, id, "2024-02-01"), ERP_EPERM, NULL);
+	assert_erp_error(erp_ledger_post_batch(NULL, r.b.ro, &e, 1), ERP_EPERM, NULL);
+	assert_erp_error(erp_ledger_reverse(NULL, r.b.ro, id, "2024-02-01"), ERP_EPERM, NULL);
 	assert_lt_unchanged(&r.b, &before);
 	/* readwrite and admin may. */
 	lt_post(&r.b, NULL, &e);
-	assert_erp_ok(erp_journal_post(NULL, r.b.admin, &e));
+	assert_erp_ok(erp_ledger_post(NULL, r.b.admin, &e));
 	lt_books_close(&r.b);
 }
 
@@ -532,13 +532,13 @@ void test_ledger__only_admin_sets_the_lock_date(void **state)
 	assert_string_equal(d.ptr, "2024-03-31");
 	assert_int_equal(erp_test_count(f->store, r.b.tenant, "{system.audit_log}"), audit + 1);
 	/* The lock binds the admin too, and only this tenant. */
-	erp_journal_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
-	erp_journal_entry e = lt_entry(&r.b, "2024-03-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(r.a, 100), lt_cr(r.c, 100) };
+	erp_ledger_entry e = lt_entry(&r.b, "2024-03-01", l, 2);
 	assert_post_refused(&r.b, r.b.admin, &e, ERP_ELOCKED, "date");
 	rules_books other;
 	rules_open(&other, f->store);
-	erp_journal_line m[2] = { lt_dr(other.a, 100), lt_cr(other.c, 100) };
-	erp_journal_entry e2 = lt_entry(&other.b, "2024-03-01", m, 2);
+	erp_ledger_line m[2] = { lt_dr(other.a, 100), lt_cr(other.c, 100) };
+	erp_ledger_entry e2 = lt_entry(&other.b, "2024-03-01", m, 2);
 	lt_post(&other.b, NULL, &e2);
 	assert_erp_error(erp_ledger_lock_date(&d, other.b.ro), ERP_ENOTFOUND, NULL);
 	assert_erp_ok(erp_ledger_set_lock_date(r.b.admin, NULL));
@@ -558,8 +558,8 @@ void test_ledger__batch_with_one_bad_entry_writes_nothing_and_names_it(void **st
 	rules_open(&other, f->store);
 	assert_erp_ok(erp_ledger_set_lock_date(r.b.admin, "2023-12-31"));
 	enum { N = 10 };
-	erp_journal_line l[N][2];
-	erp_journal_entry e[N];
+	erp_ledger_line l[N][2];
+	erp_ledger_entry e[N];
 	for (int i = 0; i < N; i++) {
 		l[i][0] = lt_dr(r.a, 100 + i);
 		l[i][1] = lt_cr(r.c, 100 + i);
@@ -585,7 +585,7 @@ void test_ledger__batch_with_one_bad_entry_writes_nothing_and_names_it(void **st
 	e[8].line_count = 2;
 	assert_batch_refused(&r.b, e, 0, ERP_EINVALID, "entries");
 	assert_batch_refused(&r.b, NULL, 3, ERP_EINVALID, "entries");
-	erp_journal_entry *huge = calloc(100001, sizeof *huge);
+	erp_ledger_entry *huge = calloc(100001, sizeof *huge);
 	assert_non_null(huge);
 	for (size_t i = 0; i < 100001; i++)
 		huge[i] = e[i % N];
@@ -593,7 +593,7 @@ void test_ledger__batch_with_one_bad_entry_writes_nothing_and_names_it(void **st
 	free(huge);
 	/* Corrected, the whole batch posts. */
 	erp_buf ids = ERP_BUF_INIT;
-	assert_erp_ok(erp_journal_post_batch(&ids, r.b.rw, e, N));
+	assert_erp_ok(erp_ledger_post_batch(&ids, r.b.rw, e, N));
 	json_t *arr = lt_json(ids.ptr);
 	assert_int_equal(json_array_size(arr), N);
 	json_decref(arr);
@@ -617,31 +617,31 @@ void test_ledger__balances_beyond_64_bits_stay_exact_and_a_day_cannot_overflow(v
 	char a[37], c[37];
 	lt_account(a, &b, "1000", NULL, true);
 	lt_account(c, &b, "2000", NULL, true);
-	erp_journal_line l[2] = { lt_dr(a, INT64_MAX), lt_cr(c, INT64_MAX) };
-	erp_journal_entry e = lt_entry(&b, "2024-01-01", l, 2);
+	erp_ledger_line l[2] = { lt_dr(a, INT64_MAX), lt_cr(c, INT64_MAX) };
+	erp_ledger_entry e = lt_entry(&b, "2024-01-01", l, 2);
 	lt_post(&b, NULL, &e);
 	/* One more cent on the same day: that day's balance would overflow. */
-	erp_journal_line m[2] = { lt_dr(a, 1), lt_cr(c, 1) };
-	erp_journal_entry same_day = lt_entry(&b, "2024-01-01", m, 2);
+	erp_ledger_line m[2] = { lt_dr(a, 1), lt_cr(c, 1) };
+	erp_ledger_entry same_day = lt_entry(&b, "2024-01-01", m, 2);
 	lt_state before = lt_state_of(&b);
-	int rc = erp_journal_post(NULL, b.rw, &same_day);
+	int rc = erp_ledger_post(NULL, b.rw, &same_day);
 	if (rc != ERP_EINVALID)
 		fail_msg("one more cent on the same day after INT64_MAX: expected ERP_EINVALID, got %s", erp_error_name(rc));
 	assert_lt_unchanged(&b, &before);
 	/* One more cent on another day: accepted, and every report reads the exact total. */
-	erp_journal_entry next_day = lt_entry(&b, "2024-01-02", m, 2);
+	erp_ledger_entry next_day = lt_entry(&b, "2024-01-02", m, 2);
 	lt_post(&b, NULL, &next_day);
 	erp_buf out = ERP_BUF_INIT;
-	assert_erp_ok(erp_account_balance(&out, b.ro, a, NULL));
+	assert_erp_ok(erp_ledger_account_balance(&out, b.ro, a, NULL));
 	assert_non_null(strstr(out.ptr, "\"debit\":\"92233720368547758.08\""));
-	assert_erp_ok(erp_trial_balance(&out, b.ro, NULL));
+	assert_erp_ok(erp_ledger_trial_balance(&out, b.ro, NULL));
 	assert_non_null(strstr(out.ptr, "\"totals\":[{\"currency\":\"USD\",\"debit\":\"92233720368547758.08\",\"credit\":\"92233720368547758.08\"}]"));
-	assert_erp_ok(erp_general_ledger(&out, b.ro, a, "2024-01-02", NULL, NULL, 10));
+	assert_erp_ok(erp_ledger_general_ledger(&out, b.ro, a, "2024-01-02", NULL, NULL, 10));
 	assert_non_null(strstr(out.ptr, "\"balance\":\"92233720368547758.08\""));
 	erp_buf_dispose(&out);
 	assert_erp_ok(erp_store_verify(NULL, f->store));
 	/* An entry whose own lines add up beyond 64 bits. */
-	erp_journal_line big[3] = { lt_dr(a, INT64_MAX), lt_dr(a, 1), lt_cr(c, INT64_MAX) };
+	erp_ledger_line big[3] = { lt_dr(a, INT64_MAX), lt_dr(a, 1), lt_cr(c, INT64_MAX) };
 	e = lt_entry(&b, "2024-01-03", big, 3);
 	assert_post_refused(&b, b.rw, &e, ERP_EINVALID, "lines");
 	lt_books_close(&b);

@@ -25,8 +25,8 @@ static void chain_open(chain *ch, erp_store *store)
 	lt_account(ch->c, &ch->b, "2000", NULL, true);
 	lt_account(ch->d, &ch->b, "3000", NULL, true);
 	lt_post2(&ch->b, ch->ids[0], "2024-01-10", ch->a, ch->c, 1000);
-	erp_journal_line l[3] = { lt_dr(ch->a, 700), lt_cr(ch->c, 500), lt_cr(ch->d, 200) };
-	erp_journal_entry e = lt_entry(&ch->b, "2024-01-11", l, 3);
+	erp_ledger_line l[3] = { lt_dr(ch->a, 700), lt_cr(ch->c, 500), lt_cr(ch->d, 200) };
+	erp_ledger_entry e = lt_entry(&ch->b, "2024-01-11", l, 3);
 	e.memo = "second";
 	lt_post(&ch->b, ch->ids[1], &e);
 	lt_post2(&ch->b, ch->ids[2], "2024-01-12", ch->d, ch->a, 300);
@@ -124,7 +124,7 @@ void test_ledger__verify_passes_on_an_untouched_ledger_of_several_tenants(void *
 	chain one, two;
 	chain_open(&one, f->store);
 	chain_open(&two, f->store);
-	assert_erp_ok(erp_journal_reverse(NULL, two.b.rw, two.ids[1], "2024-02-01"));
+	assert_erp_ok(erp_ledger_reverse(NULL, two.b.rw, two.ids[1], "2024-02-01"));
 	erp_buf report = ERP_BUF_INIT;
 	assert_erp_ok(erp_store_verify(&report, f->store));
 	json_t *v = lt_json(report.ptr);

@@ -110,9 +110,9 @@ void st_qtext(char out[32], const st_world *w, const char *product, int64_t qty)
 
 /* ---- moves -------------------------------------------------------------------------- */
 
-erp_move st_mv(const char *product, int64_t qty, const char *from, const char *to)
+erp_stock_move_params st_mv(const char *product, int64_t qty, const char *from, const char *to)
 {
-	erp_move m = ERP_MOVE_INIT;
+	erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
 	m.product_id = product;
 	m.quantity = qty;
 	m.location_id = from;
@@ -120,15 +120,15 @@ erp_move st_mv(const char *product, int64_t qty, const char *from, const char *t
 	return m;
 }
 
-erp_move st_mv_cost(const char *product, int64_t qty, const char *from, const char *to, int64_t unit_cost)
+erp_stock_move_params st_mv_cost(const char *product, int64_t qty, const char *from, const char *to, int64_t unit_cost)
 {
-	erp_move m = st_mv(product, qty, from, to);
+	erp_stock_move_params m = st_mv(product, qty, from, to);
 	m.has_unit_cost = 1;
 	m.unit_cost = unit_cost;
 	return m;
 }
 
-void st_move_at(st_world *w, char out[37], const erp_move *m, const char *file, int line)
+void st_move_at(st_world *w, char out[37], const erp_stock_move_params *m, const char *file, int line)
 {
 	erp_buf id = ERP_BUF_INIT;
 	int rc = erp_stock_move(&id, w->b.rw, m);
@@ -145,7 +145,7 @@ void st_move_at(st_world *w, char out[37], const erp_move *m, const char *file, 
 void st_receive_at(st_world *w, char out[37], const char *product, int64_t qty, int64_t unit_cost, const char *dest,
                    const char *date, const char *file, int line)
 {
-	erp_move m = st_mv_cost(product, qty, w->supplier, dest, unit_cost);
+	erp_stock_move_params m = st_mv_cost(product, qty, w->supplier, dest, unit_cost);
 	m.date = date;
 	st_move_at(w, out, &m, file, line);
 }
@@ -153,7 +153,7 @@ void st_receive_at(st_world *w, char out[37], const char *product, int64_t qty, 
 void st_deliver_at(st_world *w, char out[37], const char *product, int64_t qty, const char *src, const char *date,
                    const char *file, int line)
 {
-	erp_move m = st_mv(product, qty, src, w->customer);
+	erp_stock_move_params m = st_mv(product, qty, src, w->customer);
 	m.date = date;
 	st_move_at(w, out, &m, file, line);
 }
@@ -161,7 +161,7 @@ void st_deliver_at(st_world *w, char out[37], const char *product, int64_t qty, 
 void st_internal_at(st_world *w, char out[37], const char *product, int64_t qty, const char *src, const char *dest,
                     const char *file, int line)
 {
-	erp_move m = st_mv(product, qty, src, dest);
+	erp_stock_move_params m = st_mv(product, qty, src, dest);
 	st_move_at(w, out, &m, file, line);
 }
 
@@ -270,9 +270,9 @@ int64_t st_valuation_total(st_world *w, const char *as_of)
 json_t *st_layers(st_world *w, const char *product)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_stock_layers(&o, w->b.ro, product);
+	int rc = erp_stock_layer_list(&o, w->b.ro, product);
 	if (rc != ERP_OK)
-		fail_msg("erp_stock_layers: %s (%s)", erp_error_name(rc), erp_error_last()->message);
+		fail_msg("erp_stock_layer_list: %s (%s)", erp_error_name(rc), erp_error_last()->message);
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	assert_true(json_is_array(v));
@@ -460,7 +460,7 @@ void st_refusal_at(int rc, int code, const char *field, const char *file, int li
 		erp_test_fail_at(file, line, "expected field '%s', got '%s' (%s)", field, e->field ? e->field : "(none)", e->message);
 }
 
-void st_move_refused_at(st_world *w, erp_ctx *ctx, const erp_move *m, int code, const char *field, const char *file,
+void st_move_refused_at(st_world *w, erp_ctx *ctx, const erp_stock_move_params *m, int code, const char *field, const char *file,
                         int line)
 {
 	st_state before = st_state_of(w);
@@ -483,7 +483,7 @@ void st_move_json_refused_at(st_world *w, const char *json, int code, const char
 	st_assert_unchanged_at(w, &before, file, line);
 }
 
-void st_batch_refused_at(st_world *w, const erp_move *m, size_t n, int code, const char *field_prefix,
+void st_batch_refused_at(st_world *w, const erp_stock_move_params *m, size_t n, int code, const char *field_prefix,
                          const char *file, int line)
 {
 	st_state before = st_state_of(w);
@@ -498,7 +498,7 @@ void st_batch_refused_at(st_world *w, const erp_move *m, size_t n, int code, con
 	st_assert_unchanged_at(w, &before, file, line);
 }
 
-void st_reserve_refused_at(st_world *w, erp_ctx *ctx, const erp_reservation *r, int code, const char *field,
+void st_reserve_refused_at(st_world *w, erp_ctx *ctx, const erp_stock_reserve_params *r, int code, const char *field,
                            const char *file, int line)
 {
 	st_state before = st_state_of(w);
@@ -512,7 +512,7 @@ void st_reserve_refused_at(st_world *w, erp_ctx *ctx, const erp_reservation *r, 
 void st_reserve_at(st_world *w, char out[37], const char *product, const char *location, int64_t qty,
                    int64_t expires_in_ms, const char *file, int line)
 {
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = product;
 	r.location_id = location;
 	r.quantity = qty;

@@ -56,13 +56,13 @@ void st_location(char out[37], st_world *w, const char *name, const char *usage,
 int st_precision(const st_world *w, const char *product_id);
 
 /** A move, ready to make (no date, no unit cost). */
-erp_move st_mv(const char *product, int64_t qty, const char *from, const char *to);
+erp_stock_move_params st_mv(const char *product, int64_t qty, const char *from, const char *to);
 /** The same with a unit cost. */
-erp_move st_mv_cost(const char *product, int64_t qty, const char *from, const char *to, int64_t unit_cost);
+erp_stock_move_params st_mv_cost(const char *product, int64_t qty, const char *from, const char *to, int64_t unit_cost);
 
 /** Makes a move with the readwrite context; asserts success; `out` (may be NULL) receives its id. */
 #define st_move(w, out, m) st_move_at((w), (out), (m), __FILE__, __LINE__)
-void st_move_at(st_world *w, char out[37], const erp_move *m, const char *file, int line);
+void st_move_at(st_world *w, char out[37], const erp_stock_move_params *m, const char *file, int line);
 
 /** supplier -> dest, qty @ unit_cost (minor units), dated `date` (NULL: today). */
 #define st_receive(w, out, product, qty, unit_cost, dest) \
@@ -112,7 +112,7 @@ st_val st_valuation_at(st_world *w, const char *product, const char *as_of, cons
 /** The report's USD total (0 when the report has none). */
 int64_t st_valuation_total(st_world *w, const char *as_of);
 
-/** erp_stock_layers() parsed; asserts success. New reference. */
+/** erp_stock_layer_list() parsed; asserts success. New reference. */
 json_t *st_layers(st_world *w, const char *product);
 
 /**
@@ -162,7 +162,7 @@ void st_refusal_at(int rc, int code, const char *field, const char *file, int li
 
 /** erp_stock_move() refused with code and field (NULL: any), writing nothing. */
 #define assert_move_refused(w, ctx, m, code, field) st_move_refused_at((w), (ctx), (m), (code), (field), __FILE__, __LINE__)
-void st_move_refused_at(st_world *w, erp_ctx *ctx, const erp_move *m, int code, const char *field, const char *file,
+void st_move_refused_at(st_world *w, erp_ctx *ctx, const erp_stock_move_params *m, int code, const char *field, const char *file,
                         int line);
 
 /** erp_stock_move_json() refused with code and field, writing nothing. */
@@ -173,13 +173,13 @@ void st_move_json_refused_at(st_world *w, const char *json, int code, const char
 /** erp_stock_move_batch() refused with code and a field that starts with `field_prefix`, writing nothing. */
 #define assert_batch_move_refused(w, m, n, code, field_prefix) \
 	st_batch_refused_at((w), (m), (n), (code), (field_prefix), __FILE__, __LINE__)
-void st_batch_refused_at(st_world *w, const erp_move *m, size_t n, int code, const char *field_prefix,
+void st_batch_refused_at(st_world *w, const erp_stock_move_params *m, size_t n, int code, const char *field_prefix,
                          const char *file, int line);
 
 /** erp_stock_reserve() refused with code and field, writing nothing. */
 #define assert_reserve_refused(w, ctx, r, code, field) \
 	st_reserve_refused_at((w), (ctx), (r), (code), (field), __FILE__, __LINE__)
-void st_reserve_refused_at(st_world *w, erp_ctx *ctx, const erp_reservation *r, int code, const char *field,
+void st_reserve_refused_at(st_world *w, erp_ctx *ctx, const erp_stock_reserve_params *r, int code, const char *field,
                            const char *file, int line);
 
 /** Reserves with the readwrite context; asserts success. */

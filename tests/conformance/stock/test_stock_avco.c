@@ -268,7 +268,7 @@ void test_stock__avco_customer_return_at_average(void **state)
 	st_receive(&w, NULL, w.average, 10, 1000, w.stock);
 	st_receive(&w, NULL, w.average, 10, 2000, w.stock);
 	st_deliver(&w, NULL, w.average, 15, w.stock);
-	erp_move m = st_mv(w.average, 2, w.customer, w.stock);
+	erp_stock_move_params m = st_mv(w.average, 2, w.customer, w.stock);
 	st_move(&w, ret, &m);
 	json_t *j = st_move_get(&w, ret);
 	assert_string_equal(lt_str(j, "kind"), "in");

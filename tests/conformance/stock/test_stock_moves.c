@@ -26,7 +26,7 @@ void test_stock__invalid_moves_name_the_field_and_write_nothing(void **state)
 	st_product(service, &w, "average", -1, false, "service");
 	st_product(consumable, &w, "average", -1, false, "consumable");
 
-	erp_move m = st_mv(w.average, 0, w.stock, w.shelf);
+	erp_stock_move_params m = st_mv(w.average, 0, w.stock, w.shelf);
 	assert_move_refused(&w, w.b.rw, &m, ERP_EINVALID, "quantity");
 	m.quantity = -3;
 	assert_move_refused(&w, w.b.rw, &m, ERP_EINVALID, "quantity");
@@ -139,7 +139,7 @@ void test_stock__no_stock_below_zero_unless_allowed(void **state)
 	st_world w;
 	st_world_open(&w, f->store);
 	st_receive(&w, NULL, w.fifo, 5, 1000, w.stock);
-	erp_move m = st_mv(w.fifo, 6, w.stock, w.customer);
+	erp_stock_move_params m = st_mv(w.fifo, 6, w.stock, w.customer);
 	assert_move_refused(&w, w.b.rw, &m, ERP_ENOSTOCK, NULL);
 	m = st_mv(w.fifo, 6, w.stock, w.shelf);
 	assert_move_refused(&w, w.b.rw, &m, ERP_ENOSTOCK, NULL);
@@ -187,7 +187,7 @@ void test_stock__internal_moves_change_quants_not_value(void **state)
 	lt_state_free(&before.ledger);
 	lt_state_free(&after.ledger);
 	/* External moves (supplier straight to customer) touch no internal stock and no value either. */
-	erp_move x = st_mv(w.average, 2, w.supplier, w.customer);
+	erp_stock_move_params x = st_mv(w.average, 2, w.supplier, w.customer);
 	st_move(&w, id, &x);
 	m = st_move_get(&w, id);
 	assert_string_equal(lt_str(m, "kind"), "external");
@@ -199,7 +199,7 @@ void test_stock__internal_moves_change_quants_not_value(void **state)
 	erp_buf o = ERP_BUF_INIT;
 	char q[200];
 	snprintf(q, sizeof q, "{\"product_id\":\"%s\"}", w.average);
-	assert_erp_ok(erp_stock_quants(&o, w.b.ro, q));
+	assert_erp_ok(erp_stock_quant_list(&o, w.b.ro, q));
 	json_t *quants = lt_json(o.ptr);
 	erp_buf_dispose(&o);
 	int seen = 0;
@@ -233,7 +233,7 @@ void test_stock__idempotent_moves(void **state)
 	erp_conformance_fixture *f = *state;
 	st_world w;
 	st_world_open(&w, f->store);
-	erp_move m = st_mv_cost(w.fifo, 5, w.supplier, w.stock, 1000);
+	erp_stock_move_params m = st_mv_cost(w.fifo, 5, w.supplier, w.stock, 1000);
 	m.idempotency_key = "receipt-1";
 	char first[37], again[37];
 	st_move(&w, first, &m);
@@ -243,7 +243,7 @@ void test_stock__idempotent_moves(void **state)
 	assert_st_unchanged(&w, &before);
 	assert_stock(&w, w.fifo, 5, 5000);
 	/* A refused request stores nothing: its key stays free for a corrected one. */
-	erp_move d = st_mv(w.fifo, 50, w.stock, w.customer);
+	erp_stock_move_params d = st_mv(w.fifo, 50, w.stock, w.customer);
 	d.idempotency_key = "delivery-1";
 	assert_move_refused(&w, w.b.rw, &d, ERP_ENOSTOCK, NULL);
 	d.quantity = 2;
@@ -264,7 +264,7 @@ void test_stock__idempotent_moves(void **state)
 	assert_string_equal(did, did2);
 	assert_st_unchanged(&w, &before);
 	/* One key twice in one batch: the same request is one move; another request is refused. */
-	erp_move twice[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700), st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700) };
+	erp_stock_move_params twice[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700), st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700) };
 	twice[0].idempotency_key = twice[1].idempotency_key = "batch-dup";
 	erp_buf ids = ERP_BUF_INIT;
 	int64_t moves_before = erp_test_count(f->store, w.b.tenant, "{inventory.moves}");
@@ -278,7 +278,7 @@ void test_stock__idempotent_moves(void **state)
 	/* Keys are per tenant. */
 	st_world w2;
 	st_world_open(&w2, f->store);
-	erp_move m2 = st_mv_cost(w2.fifo, 5, w2.supplier, w2.stock, 1000);
+	erp_stock_move_params m2 = st_mv_cost(w2.fifo, 5, w2.supplier, w2.stock, 1000);
 	m2.idempotency_key = "receipt-1";
 	st_move(&w2, again, &m2);
 	assert_string_not_equal(again, first);
@@ -292,10 +292,10 @@ void test_stock__idempotency_key_reused_for_another_request(void **state)
 	erp_conformance_fixture *f = *state;
 	st_world w;
 	st_world_open(&w, f->store);
-	erp_move m = st_mv_cost(w.fifo, 5, w.supplier, w.stock, 1000);
+	erp_stock_move_params m = st_mv_cost(w.fifo, 5, w.supplier, w.stock, 1000);
 	m.idempotency_key = "receipt-2";
 	st_move(&w, NULL, &m);
-	erp_move other = m;
+	erp_stock_move_params other = m;
 	other.quantity = 6;
 	assert_move_refused(&w, w.b.rw, &other, ERP_EEXISTS, "idempotency_key");
 	other = m;
@@ -305,10 +305,10 @@ void test_stock__idempotency_key_reused_for_another_request(void **state)
 	other.location_dest_id = w.shelf;
 	assert_move_refused(&w, w.b.rw, &other, ERP_EEXISTS, "idempotency_key");
 	/* In a batch the field names the move. */
-	erp_move b[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 1000), other };
+	erp_stock_move_params b[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 1000), other };
 	assert_batch_move_refused(&w, b, 2, ERP_EEXISTS, "moves[1].idempotency_key");
 	/* One key for two different moves of one batch. */
-	erp_move twice[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700), st_mv_cost(w.fifo, 2, w.supplier, w.stock, 700) };
+	erp_stock_move_params twice[2] = { st_mv_cost(w.fifo, 1, w.supplier, w.stock, 700), st_mv_cost(w.fifo, 2, w.supplier, w.stock, 700) };
 	twice[0].idempotency_key = twice[1].idempotency_key = "batch-dup-2";
 	assert_batch_move_refused(&w, twice, 2, ERP_EEXISTS, "moves[1].idempotency_key");
 	assert_stock(&w, w.fifo, 5, 5000);
@@ -323,7 +323,7 @@ void test_stock__batches_all_or_none(void **state)
 	st_world w;
 	st_world_open(&w, f->store);
 	/* In order: receive, move inside, deliver what was just received. */
-	erp_move ok[3] = {
+	erp_stock_move_params ok[3] = {
 		st_mv_cost(w.fifo, 10, w.supplier, w.stock, 500),
 		st_mv(w.fifo, 4, w.stock, w.shelf),
 		st_mv(w.fifo, 6, w.stock, w.customer),
@@ -344,7 +344,7 @@ void test_stock__batches_all_or_none(void **state)
 	assert_int_equal(st_qty(&w, w.fifo, w.stock, NULL).on_hand, 0);
 
 	/* A bad move in the middle: nothing written, the field names it. */
-	erp_move bad[4] = {
+	erp_stock_move_params bad[4] = {
 		st_mv_cost(w.fifo, 10, w.supplier, w.stock, 500),
 		st_mv(w.fifo, 1, w.stock, w.shelf),
 		st_mv(w.fifo, 0, w.stock, w.customer),
@@ -408,7 +408,7 @@ void test_stock__json_round_trip(void **state)
 	assert_true(strlen(lt_str(got, "created_at")) > 0);
 	assert_string_equal(lt_str(got, "created_by"), "tester");
 	/* The typed form of the same move reads the same (minus id and created_at). */
-	erp_move m = st_mv_cost(kg, 2500, w.supplier, w.stock, 400);
+	erp_stock_move_params m = st_mv_cost(kg, 2500, w.supplier, w.stock, 400);
 	m.date = "2024-03-15";
 	m.reference = "PO-7";
 	char id2[37];
@@ -506,7 +506,7 @@ void test_stock__amounts_at_the_product_currency_exponent(void **state)
 	json_decref(e);
 	json_decref(m);
 	/* Typed: minor units of the yen. */
-	erp_move d = st_mv(p, 2, w.stock, w.customer);
+	erp_stock_move_params d = st_mv(p, 2, w.stock, w.customer);
 	char id[37];
 	st_move(&w, id, &d);
 	m = st_move_get(&w, id);
@@ -539,9 +539,9 @@ void test_stock__amounts_at_the_product_currency_exponent(void **state)
 static json_t *moves_page(st_world *w, const char *query)
 {
 	erp_buf o = ERP_BUF_INIT;
-	int rc = erp_stock_moves(&o, w->b.ro, query);
+	int rc = erp_stock_move_list(&o, w->b.ro, query);
 	if (rc != ERP_OK)
-		fail_msg("erp_stock_moves(%s): %s (%s) field=%s", query ? query : "NULL", erp_error_name(rc),
+		fail_msg("erp_stock_move_list(%s): %s (%s) field=%s", query ? query : "NULL", erp_error_name(rc),
 		         erp_error_last()->message, erp_error_last()->field ? erp_error_last()->field : "");
 	json_t *v = lt_json(o.ptr);
 	erp_buf_dispose(&o);
@@ -559,7 +559,7 @@ void test_stock__history_pages_with_a_cursor(void **state)
 	for (int i = 0; i < 7; i++) {
 		lt_day(date, 40 + i);
 		if (i % 3 == 2) {
-			erp_move m = st_mv(w.average, 1, w.stock, w.shelf);
+			erp_stock_move_params m = st_mv(w.average, 1, w.stock, w.shelf);
 			m.date = date;
 			st_move(&w, ids[i], &m);
 		} else {
@@ -613,7 +613,7 @@ void test_stock__history_pages_with_a_cursor(void **state)
 	char from[11], to[11];
 	lt_day(from, 41);
 	lt_day(to, 43);
-	snprintf(q, sizeof q, "{\"product_id\":\"%s\",\"date_from\":\"%s\",\"date_to\":\"%s\"}", w.average, from, to);
+	snprintf(q, sizeof q, "{\"product_id\":\"%s\",\"from\":\"%s\",\"to\":\"%s\"}", w.average, from, to);
 	json_t *range = moves_page(&w, q);
 	json_t *items = json_object_get(range, "items");
 	assert_int_equal(json_array_size(items), 3);
@@ -622,11 +622,13 @@ void test_stock__history_pages_with_a_cursor(void **state)
 	json_decref(range);
 	/* Bad queries name the field. */
 	erp_buf o = ERP_BUF_INIT;
-	assert_st_refusal(erp_stock_moves(&o, w.b.ro, "{\"limit\":0}"), ERP_EINVALID, "limit");
-	assert_st_refusal(erp_stock_moves(&o, w.b.ro, "{\"limit\":1001}"), ERP_EINVALID, "limit");
-	assert_st_refusal(erp_stock_moves(&o, w.b.ro, "{\"date_from\":\"2024-13-01\"}"), ERP_EINVALID, "date_from");
-	assert_st_refusal(erp_stock_moves(&o, w.b.ro, "{\"cursor\":\"garbage!\"}"), ERP_EINVALID, "cursor");
-	assert_st_refusal(erp_stock_moves(&o, w.b.ro, "{\"limit\":"), ERP_EINVALID, NULL);
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"limit\":0}"), ERP_EINVALID, "limit");
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"limit\":1001}"), ERP_EINVALID, "limit");
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"from\":\"2024-13-01\"}"), ERP_EINVALID, "from");
+	/* The keys of 0.x before the renames are unknown now, as any other (CHANGELOG.md). */
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"date_from\":\"2024-01-01\"}"), ERP_EINVALID, "date_from");
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"cursor\":\"garbage!\"}"), ERP_EINVALID, "cursor");
+	assert_st_refusal(erp_stock_move_list(&o, w.b.ro, "{\"limit\":"), ERP_EINVALID, NULL);
 	erp_buf_dispose(&o);
 	st_world_close(&w);
 }
@@ -641,7 +643,7 @@ void test_stock__quantities_and_values_as_of_a_date(void **state)
 	/* 03-01 receive 10 @ 10 at Stock; 03-05 deliver 3; 03-07 move 2 to the shelf; 03-10 receive 4 @ 20 at the shelf. */
 	st_receive_on(&w, NULL, w.fifo, 10, 1000, w.stock, "2024-03-01");
 	st_deliver_on(&w, NULL, w.fifo, 3, w.stock, "2024-03-05");
-	erp_move m = st_mv(w.fifo, 2, w.stock, w.shelf);
+	erp_stock_move_params m = st_mv(w.fifo, 2, w.stock, w.shelf);
 	m.date = "2024-03-07";
 	st_move(&w, NULL, &m);
 	st_receive_on(&w, NULL, w.fifo, 4, 2000, w.shelf, "2024-03-10");
@@ -672,7 +674,7 @@ void test_stock__quantities_and_values_as_of_a_date(void **state)
 		else
 			snprintf(q, sizeof q, "{\"product_id\":\"%s\",\"location_id\":\"%s\"}", w.fifo, w.shelf);
 		erp_buf o = ERP_BUF_INIT;
-		assert_erp_ok(erp_stock_quants(&o, w.b.ro, q));
+		assert_erp_ok(erp_stock_quant_list(&o, w.b.ro, q));
 		json_t *quants = lt_json(o.ptr);
 		erp_buf_dispose(&o);
 		int64_t shelf = 0;
@@ -715,16 +717,16 @@ void test_stock__closed_period_refuses_valued_moves(void **state)
 	st_world_open(&w, f->store);
 	st_receive_on(&w, NULL, w.average, 10, 1000, w.stock, "2024-06-01");
 	assert_erp_ok(erp_ledger_set_lock_date(w.b.admin, "2024-06-30"));
-	erp_move m = st_mv_cost(w.average, 5, w.supplier, w.stock, 1000);
+	erp_stock_move_params m = st_mv_cost(w.average, 5, w.supplier, w.stock, 1000);
 	m.date = "2024-06-15";
 	assert_move_refused(&w, w.b.rw, &m, ERP_ELOCKED, NULL);
 	m.date = "2024-06-30";
 	assert_move_refused(&w, w.b.rw, &m, ERP_ELOCKED, NULL);
-	erp_move d = st_mv(w.average, 2, w.stock, w.customer);
+	erp_stock_move_params d = st_mv(w.average, 2, w.stock, w.customer);
 	d.date = "2024-06-20";
 	assert_move_refused(&w, w.b.rw, &d, ERP_ELOCKED, NULL);
 	/* An internal move posts nothing: the lock date does not stop it. */
-	erp_move i = st_mv(w.average, 1, w.stock, w.shelf);
+	erp_stock_move_params i = st_mv(w.average, 1, w.stock, w.shelf);
 	i.date = "2024-06-20";
 	st_move(&w, NULL, &i);
 	/* After the lock date it goes through. */
@@ -733,7 +735,7 @@ void test_stock__closed_period_refuses_valued_moves(void **state)
 	assert_stock(&w, w.average, 15, 15000);
 	assert_books_match(&w);
 	/* In a batch too: nothing of it is written, and the field names the move. */
-	erp_move b[2] = { st_mv_cost(w.average, 1, w.supplier, w.stock, 1000), d };
+	erp_stock_move_params b[2] = { st_mv_cost(w.average, 1, w.supplier, w.stock, 1000), d };
 	b[0].date = "2024-07-02";
 	assert_batch_move_refused(&w, b, 2, ERP_ELOCKED, "moves[1]");
 	assert_erp_ok(erp_ledger_set_lock_date(w.b.admin, NULL));
@@ -748,7 +750,7 @@ void test_stock__readonly_may_not_move(void **state)
 	st_world w;
 	st_world_open(&w, f->store);
 	st_receive(&w, NULL, w.average, 10, 1000, w.stock);
-	erp_move m = st_mv(w.average, 1, w.stock, w.customer);
+	erp_stock_move_params m = st_mv(w.average, 1, w.stock, w.customer);
 	assert_move_refused(&w, w.b.ro, &m, ERP_EPERM, NULL);
 	m = st_mv_cost(w.average, 1, w.supplier, w.stock, 100);
 	assert_move_refused(&w, w.b.ro, &m, ERP_EPERM, NULL);
@@ -760,7 +762,7 @@ void test_stock__readonly_may_not_move(void **state)
 	         w.stock, w.shelf);
 	erp_buf o = ERP_BUF_INIT;
 	assert_st_refusal(erp_stock_move_json(&o, w.b.ro, json), ERP_EPERM, NULL);
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = w.average;
 	r.location_id = w.stock;
 	r.quantity = 1;
@@ -777,9 +779,9 @@ void test_stock__readonly_may_not_move(void **state)
 	assert_int_equal(l.on_hand, 10);
 	assert_int_equal(l.available, 9);
 	assert_erp_ok(erp_stock_valuation(&o, w.b.ro, NULL));
-	assert_erp_ok(erp_stock_moves(&o, w.b.ro, NULL));
-	assert_erp_ok(erp_stock_layers(&o, w.b.ro, w.average));
-	assert_erp_ok(erp_stock_quants(&o, w.b.ro, NULL));
+	assert_erp_ok(erp_stock_move_list(&o, w.b.ro, NULL));
+	assert_erp_ok(erp_stock_layer_list(&o, w.b.ro, w.average));
+	assert_erp_ok(erp_stock_quant_list(&o, w.b.ro, NULL));
 	assert_erp_ok(erp_stock_reservation_get(&o, w.b.ro, res));
 	/* Admin moves. */
 	assert_erp_ok(erp_stock_move(NULL, w.b.admin, &m));
@@ -800,7 +802,7 @@ void test_stock__another_tenants_ids_are_not_found(void **state)
 	st_reserve(&a, ares, a.fifo, a.stock, 2, 0);
 	st_receive(&b, NULL, b.fifo, 3, 700, b.stock);
 	/* B moving A's product, from or to A's locations. */
-	erp_move m = st_mv(a.fifo, 1, b.stock, b.customer);
+	erp_stock_move_params m = st_mv(a.fifo, 1, b.stock, b.customer);
 	assert_move_refused(&b, b.b.rw, &m, ERP_ENOTFOUND, "product_id");
 	m = st_mv(b.fifo, 1, a.stock, b.customer);
 	assert_move_refused(&b, b.b.rw, &m, ERP_ENOTFOUND, "location_id");
@@ -809,7 +811,7 @@ void test_stock__another_tenants_ids_are_not_found(void **state)
 	m = st_mv(b.fifo, 1, b.stock, b.customer);
 	m.reservation_id = ares;
 	assert_move_refused(&b, b.b.rw, &m, ERP_ENOTFOUND, "reservation_id");
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = a.fifo;
 	r.location_id = a.stock;
 	r.quantity = 1;
@@ -822,7 +824,7 @@ void test_stock__another_tenants_ids_are_not_found(void **state)
 	assert_st_refusal(erp_stock_release(b.b.rw, ares), ERP_ENOTFOUND, NULL);
 	assert_st_refusal(erp_stock_quantity(&l, b.b.ro, a.fifo, NULL, NULL), ERP_ENOTFOUND, NULL);
 	/* Layers of an unknown product: not found, or nothing. */
-	int lrc = erp_stock_layers(&o, b.b.ro, a.fifo);
+	int lrc = erp_stock_layer_list(&o, b.b.ro, a.fifo);
 	if (lrc == ERP_OK)
 		assert_string_equal(o.ptr, "[]");
 	else
@@ -833,13 +835,13 @@ void test_stock__another_tenants_ids_are_not_found(void **state)
 	assert_int_equal(st_valuation_total(&b, NULL), 2100);
 	char q[200];
 	snprintf(q, sizeof q, "{\"product_id\":\"%s\"}", a.fifo);
-	assert_erp_ok(erp_stock_moves(&o, b.b.ro, q));
+	assert_erp_ok(erp_stock_move_list(&o, b.b.ro, q));
 	json_t *v = lt_json(o.ptr);
 	assert_int_equal(json_array_size(json_object_get(v, "items")), 0);
 	json_decref(v);
-	assert_erp_ok(erp_stock_moves(&o, b.b.ro, NULL));
+	assert_erp_ok(erp_stock_move_list(&o, b.b.ro, NULL));
 	assert_null(strstr(o.ptr, amove));
-	assert_erp_ok(erp_stock_quants(&o, b.b.ro, NULL));
+	assert_erp_ok(erp_stock_quant_list(&o, b.b.ro, NULL));
 	assert_null(strstr(o.ptr, a.fifo));
 	erp_buf_dispose(&o);
 	/* A unchanged. */

@@ -52,7 +52,7 @@ static int64_t product_qty(const model *m, int p)
 
 /* One step's move, and what it does to the model. */
 typedef struct {
-	erp_move mv;
+	erp_stock_move_params mv;
 	int p, from, to;   /* from/to: internal location index, or -1 */
 	bool expect_nostock;
 } step;
@@ -176,7 +176,7 @@ static void one(model *m, int64_t step_no)
 static void batch(model *m, int64_t step_no)
 {
 	step s[4];
-	erp_move mv[4];
+	erp_stock_move_params mv[4];
 	size_t n = (size_t)lt_rand_range(&m->rng, 2, 4);
 	int64_t pending[NP][NL];
 	memset(pending, 0, sizeof pending);

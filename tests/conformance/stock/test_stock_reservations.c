@@ -67,12 +67,12 @@ void test_stock__s1_reserve_consume_release(void **state)
 	assert_true(json_is_null(json_object_get(r, "move_id")));
 	json_decref(r);
 	/* Not against the reservation: only the 5 available may go. */
-	erp_move free_move = st_mv(p, 6, w.stock, w.customer);
+	erp_stock_move_params free_move = st_mv(p, 6, w.stock, w.customer);
 	assert_move_refused(&w, w.b.rw, &free_move, ERP_ENOSTOCK, NULL);
 	free_move = st_mv(p, 6, w.stock, w.shelf);
 	assert_move_refused(&w, w.b.rw, &free_move, ERP_ENOSTOCK, NULL);
 	/* More than the reservation against it: refused, nothing written, the reservation still pending. */
-	erp_move m = st_mv(p, 16, w.stock, w.customer);
+	erp_stock_move_params m = st_mv(p, 16, w.stock, w.customer);
 	m.reservation_id = r1;
 	assert_move_refused(&w, w.b.rw, &m, ERP_ECONFLICT, NULL);
 	/* Against it from another location or of another product: refused. */
@@ -114,7 +114,7 @@ void test_stock__s1_reserve_consume_release(void **state)
 	assert_st_unchanged(&w, &before);
 
 	/* A second reservation for more than is available: refused. */
-	erp_reservation rq = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params rq = ERP_STOCK_RESERVE_PARAMS_INIT;
 	rq.product_id = p;
 	rq.location_id = w.stock;
 	rq.quantity = 8;
@@ -171,7 +171,7 @@ void test_stock__s1_reservation_expires_by_itself(void **state)
 	sleep_ms((long)ttl + 150);
 	assert_level(&w, p, w.stock, 7, 0);
 	assert_reservation(&w, r, "expired", "5", "0");
-	erp_move m = st_mv(p, 2, w.stock, w.customer);
+	erp_stock_move_params m = st_mv(p, 2, w.stock, w.customer);
 	m.reservation_id = r;
 	assert_move_refused(&w, w.b.rw, &m, ERP_ECONFLICT, NULL);
 	st_state before = st_state_of(&w);
@@ -197,7 +197,7 @@ void test_stock__reservation_validation_and_idempotency(void **state)
 	st_world_open(&w, f->store);
 	const char *p = w.average;
 	st_receive(&w, NULL, p, 10, 100, w.stock);
-	erp_reservation r = ERP_RESERVATION_INIT;
+	erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 	r.product_id = p;
 	r.location_id = w.stock;
 	r.quantity = 0;
@@ -287,10 +287,10 @@ static void *work(void *arg)
 	for (int i = 0; i < k->attempts; i++) {
 		int rc;
 		if (k->deliver) {
-			erp_move m = st_mv(k->product, 1, k->location, k->customer);
+			erp_stock_move_params m = st_mv(k->product, 1, k->location, k->customer);
 			rc = erp_stock_move(NULL, ctx, &m);
 		} else {
-			erp_reservation r = ERP_RESERVATION_INIT;
+			erp_stock_reserve_params r = ERP_STOCK_RESERVE_PARAMS_INIT;
 			r.product_id = k->product;
 			r.location_id = k->location;
 			r.quantity = 1;
@@ -352,7 +352,7 @@ void test_stock__s2_concurrent_reservations_never_exceed_stock(void **state)
 	         "SELECT count(*) FROM {inventory.reservations} WHERE tenant_id = '%s' AND state = 'pending'", w.b.tenant);
 	assert_int_equal(erp_test_scalar(f->store, w.b.tenant, sql), 10);
 	/* Nothing left for a plain delivery either. */
-	erp_move m = st_mv(w.fifo, 1, w.stock, w.customer);
+	erp_stock_move_params m = st_mv(w.fifo, 1, w.stock, w.customer);
 	assert_move_refused(&w, w.b.rw, &m, ERP_ENOSTOCK, NULL);
 	st_world_close(&w);
 }
@@ -423,7 +423,7 @@ void test_stock__s2_reservations_and_deliveries_race(void **state)
 typedef struct {
 	erp_store *store;
 	const char *tenant;
-	erp_move m;
+	erp_stock_move_params m;
 	int rc;
 	char id[37], message[300];
 } keyed;
