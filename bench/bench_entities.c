@@ -237,11 +237,9 @@ int main(int argc, char **argv)
 			return 1;
 		snprintf(url, sizeof url, "sqlite:%s/bench.db", dir);
 	} else {
-		const char *u = getenv("ERP_BENCH_PG_URL") ? getenv("ERP_BENCH_PG_URL") : getenv("ERP_TEST_PG_URL");
-		if (!u) {
-			fprintf(stderr, "set ERP_BENCH_PG_URL (or ERP_TEST_PG_URL) to benchmark PostgreSQL\n");
+		const char *u = bench_pg_url();
+		if (!u)
 			return 77;
-		}
 		snprintf(url, sizeof url, "%s", u);
 	}
 	erp_store *store;

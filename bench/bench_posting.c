@@ -37,8 +37,8 @@
 	"reversal_of, prev_hash, hash, created_at, created_by) VALUES "                                             \
 	"(%s1, %s2, %s3, %s4, %s5, NULL, NULL, NULL, NULL, NULL, '', '', %s6, 'bench')"
 #define LINE_SQL                                                                                            \
-	"INSERT INTO %s (tenant_id, entry_id, line_no, seq, date, account_id, currency, debit, credit) "            \
-	"VALUES (%s1, %s2, %s3, %s4, %s5, %s6, 'USD', %s7, %s8)"
+	"INSERT INTO %s (tenant_id, line_no, seq, date, account_id, currency, debit, credit) "                      \
+	"VALUES (%s1, %s2, %s3, %s4, %s5, 'USD', %s6, %s7)"
 #define BALANCE_SQL                                                                                         \
 	"INSERT INTO %s AS b (tenant_id, account_id, currency, date, debit, credit) VALUES "                        \
 	"(%s1, %s2, 'USD', %s3, %s4, %s5) ON CONFLICT (tenant_id, account_id, currency, date) "                   \
@@ -104,13 +104,12 @@ static int sqlite_base_entry(sqlite_base *b, const ledger_setup *l, int64_t amou
 	for (int k = 0; k < 2; k++) {
 		const char *acct = k ? l->credit_account : l->debit_account;
 		sqlite3_bind_text(b->line, 1, l->tenant, -1, SQLITE_STATIC);
-		sqlite3_bind_text(b->line, 2, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(b->line, 3, k + 1);
-		sqlite3_bind_int64(b->line, 4, seq);
-		sqlite3_bind_text(b->line, 5, "2026-11-28", -1, SQLITE_STATIC);
-		sqlite3_bind_text(b->line, 6, acct, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(b->line, 7, k ? 0 : amount);
-		sqlite3_bind_int64(b->line, 8, k ? amount : 0);
+		sqlite3_bind_int64(b->line, 2, k + 1);
+		sqlite3_bind_int64(b->line, 3, seq);
+		sqlite3_bind_text(b->line, 4, "2026-11-28", -1, SQLITE_STATIC);
+		sqlite3_bind_text(b->line, 5, acct, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(b->line, 6, k ? 0 : amount);
+		sqlite3_bind_int64(b->line, 7, k ? amount : 0);
 		rc |= step(b->line);
 		sqlite3_bind_text(b->balance, 1, l->tenant, -1, SQLITE_STATIC);
 		sqlite3_bind_text(b->balance, 2, acct, -1, SQLITE_STATIC);
@@ -189,8 +188,8 @@ static int pg_base_run(pg_base *b, const ledger_setup *l, int n, int batch)
 			for (int s = 0; s < 2; s++) {
 				const char *acct = s ? l->credit_account : l->debit_account;
 				const char *no = s ? "2" : "1";
-				const char *line[] = { l->tenant, id, no, seq, "2026-11-28", acct, s ? "0" : amount, s ? amount : "0" };
-				rc |= pg_ok(PQexecPrepared(b->c, "line", 8, line, NULL, NULL, 0));
+				const char *line[] = { l->tenant, no, seq, "2026-11-28", acct, s ? "0" : amount, s ? amount : "0" };
+				rc |= pg_ok(PQexecPrepared(b->c, "line", 7, line, NULL, NULL, 0));
 				const char *bal[] = { l->tenant, acct, "2026-11-28", s ? "0" : amount, s ? amount : "0" };
 				rc |= pg_ok(PQexecPrepared(b->c, "balance", 5, bal, NULL, NULL, 0));
 			}
@@ -257,17 +256,6 @@ static void *base_thread(void *arg)
 }
 #endif
 
-static char *create(erp_ctx *ctx, const char *type, const char *json)
-{
-	erp_buf out = ERP_BUF_INIT;
-	bench_check(erp_entity_create(&out, ctx, type, json), type);
-	char *id = malloc(37);
-	memcpy(id, strstr(out.ptr, "\"id\":\"") + 6, 36);
-	id[36] = '\0';
-	erp_buf_dispose(&out);
-	return id;
-}
-
 int main(int argc, char **argv)
 {
 	const char *backend = argc > 1 ? argv[1] : "sqlite";
@@ -284,11 +272,9 @@ int main(int argc, char **argv)
 		snprintf(url, sizeof url, "sqlite:%s/bench.db", dir);
 		threads = 1; /* one writer: threads only queue */
 	} else {
-		const char *u = getenv("ERP_BENCH_PG_URL") ? getenv("ERP_BENCH_PG_URL") : getenv("ERP_TEST_PG_URL");
-		if (!u) {
-			fprintf(stderr, "set ERP_BENCH_PG_URL (or ERP_TEST_PG_URL) to benchmark PostgreSQL\n");
+		const char *u = bench_pg_url();
+		if (!u)
 			return 77;
-		}
 		snprintf(url, sizeof url, "%s", u);
 	}
 	erp_store_options opts = ERP_STORE_OPTIONS_INIT;
@@ -301,14 +287,14 @@ int main(int argc, char **argv)
 	bench_check(erp_tenant_create(&tenant, store, tname, "USD"), "erp_tenant_create");
 	erp_ctx *admin;
 	bench_check(erp_ctx_new(&admin, store, tenant.ptr, "bench", ERP_ROLE_ADMIN), "erp_ctx_new");
-	char *journal = create(admin, "financial.journal", "{\"code\":\"GEN\",\"name\":\"General\"}");
+	char *journal = bench_create(admin, "financial.journal", "{\"code\":\"GEN\",\"name\":\"General\"}");
 	/* Each thread its own pair of accounts, engine and baseline alike. */
 	char *accounts[64];
 	for (int t = 0; t < 2 * threads; t++) {
 		char json[128];
 		snprintf(json, sizeof json, "{\"code\":\"%d\",\"name\":\"Account %d\",\"type\":\"%s\"}", 1000 + t, t,
 		         t % 2 ? "income" : "asset");
-		accounts[t] = create(admin, "financial.account", json);
+		accounts[t] = bench_create(admin, "financial.account", json);
 	}
 	worker w[32];
 	erp_ctx *ctxs[32];

@@ -78,8 +78,8 @@
 	"reversal_of, prev_hash, hash, created_at, created_by) VALUES "                                         \
 	"($1, $2, $3, $4, $5, NULL, NULL, NULL, NULL, NULL, '', '', $6, 'bench')"
 #define LINE_SQL                                                                                        \
-	"INSERT INTO %s (tenant_id, entry_id, line_no, seq, date, account_id, currency, debit, credit) "        \
-	"VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7, $8)"
+	"INSERT INTO %s (tenant_id, line_no, seq, date, account_id, currency, debit, credit) "                  \
+	"VALUES ($1, $2, $3, $4, $5, 'USD', $6, $7)"
 #define BALANCE_SQL                                                                                     \
 	"INSERT INTO %s AS b (tenant_id, account_id, currency, date, debit, credit) VALUES "                    \
 	"($1, $2, 'USD', $3, $4, $5) ON CONFLICT (tenant_id, account_id, currency, date) "                    \
@@ -244,13 +244,12 @@ static int sqlite_base_move(sqlite_base *b, const stock_setup *l, const base_mov
 	for (int k = 0; k < 2; k++) {
 		const char *acct = k ? m->credit_account : m->debit_account;
 		BT(s[S_LINE], 1, l->tenant);
-		BT(s[S_LINE], 2, entry_id);
-		BI(s[S_LINE], 3, k + 1);
-		BI(s[S_LINE], 4, seq);
-		BT(s[S_LINE], 5, l->date);
-		BT(s[S_LINE], 6, acct);
-		BI(s[S_LINE], 7, k ? 0 : amount);
-		BI(s[S_LINE], 8, k ? amount : 0);
+		BI(s[S_LINE], 2, k + 1);
+		BI(s[S_LINE], 3, seq);
+		BT(s[S_LINE], 4, l->date);
+		BT(s[S_LINE], 5, acct);
+		BI(s[S_LINE], 6, k ? 0 : amount);
+		BI(s[S_LINE], 7, k ? amount : 0);
 		rc |= step(s[S_LINE]);
 		BT(s[S_BALANCE], 1, l->tenant);
 		BT(s[S_BALANCE], 2, acct);
@@ -466,8 +465,8 @@ static int pg_base_move(pg_base *b, const stock_setup *l, const base_move *m)
 	rc |= pg_exec(b, "entry", 6, e);
 	for (int k = 0; k < 2; k++) {
 		const char *acct = k ? m->credit_account : m->debit_account;
-		const char *line[] = { l->tenant, entry_id, k ? "2" : "1", seq, l->date, acct, k ? "0" : amount, k ? amount : "0" };
-		rc |= pg_exec(b, "line", 8, line);
+		const char *line[] = { l->tenant, k ? "2" : "1", seq, l->date, acct, k ? "0" : amount, k ? amount : "0" };
+		rc |= pg_exec(b, "line", 7, line);
 		const char *bal[] = { l->tenant, acct, l->date, k ? "0" : amount, k ? amount : "0" };
 		rc |= pg_exec(b, "balance", 5, bal);
 	}
@@ -617,18 +616,7 @@ static void *base_thread(void *arg)
 }
 #endif
 
-static char *create(erp_ctx *ctx, const char *type, const char *json)
-{
-	erp_buf out = ERP_BUF_INIT;
-	bench_check(erp_entity_create(&out, ctx, type, json), type);
-	char *id = malloc(37);
-	memcpy(id, strstr(out.ptr, "\"id\":\"") + 6, 36);
-	id[36] = '\0';
-	erp_buf_dispose(&out);
-	return id;
-}
-
-/* Frees at exit: every id made by create() is kept here. */
+/* Frees at exit: every id made by bench_create() is kept here. */
 static char *owned[8 * MAX_THREADS + 16];
 static int owned_count;
 
@@ -689,13 +677,13 @@ int main(int argc, char **argv)
 		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	}
 
-	const char *journal = keep(create(admin, "financial.journal", "{\"code\":\"STK\",\"name\":\"Stock\"}"));
-	const char *uom = keep(create(admin, "core.uom", "{\"name\":\"Unit\",\"precision\":0,\"category\":\"unit\"}"));
-	const char *warehouse = keep(create(admin, "inventory.warehouse", "{\"code\":\"WH\",\"name\":\"Main\"}"));
-	const char *supplier = keep(create(admin, "inventory.location", "{\"name\":\"Suppliers\",\"usage\":\"supplier\"}"));
-	const char *customer = keep(create(admin, "inventory.location", "{\"name\":\"Customers\",\"usage\":\"customer\"}"));
+	const char *journal = keep(bench_create(admin, "financial.journal", "{\"code\":\"STK\",\"name\":\"Stock\"}"));
+	const char *uom = keep(bench_create(admin, "core.uom", "{\"name\":\"Unit\",\"precision\":0,\"category\":\"unit\"}"));
+	const char *warehouse = keep(bench_create(admin, "inventory.warehouse", "{\"code\":\"WH\",\"name\":\"Main\"}"));
+	const char *supplier = keep(bench_create(admin, "inventory.location", "{\"name\":\"Suppliers\",\"usage\":\"supplier\"}"));
+	const char *customer = keep(bench_create(admin, "inventory.location", "{\"name\":\"Customers\",\"usage\":\"customer\"}"));
 	snprintf(json, sizeof json, "{\"name\":\"Stock\",\"usage\":\"internal\",\"warehouse_id\":\"%s\"}", warehouse);
-	const char *stock = keep(create(admin, "inventory.location", json));
+	const char *stock = keep(bench_create(admin, "inventory.location", json));
 
 	/* Per thread: a category with its own accounts, an engine product and a baseline product in it. */
 	worker w[MAX_THREADS];
@@ -708,20 +696,20 @@ int main(int argc, char **argv)
 		for (int a = 0; a < 3; a++) {
 			snprintf(json, sizeof json, "{\"code\":\"%d\",\"name\":\"%s %d\",\"type\":\"%s\"}", 1000 + 10 * t + a, names[a], t,
 			         types[a]);
-			acct[a] = keep(create(admin, "financial.account", json));
+			acct[a] = keep(bench_create(admin, "financial.account", json));
 		}
 		snprintf(json, sizeof json,
 		         "{\"name\":\"Goods %d\",\"stock_valuation_account_id\":\"%s\",\"stock_input_account_id\":\"%s\","
 		         "\"stock_output_account_id\":\"%s\",\"stock_journal_id\":\"%s\"}",
 		         t, acct[0], acct[1], acct[2], journal);
-		const char *category = keep(create(admin, "core.product_category", json));
+		const char *category = keep(bench_create(admin, "core.product_category", json));
 		const char *product[2];
 		for (int p = 0; p < 2; p++) {
 			snprintf(json, sizeof json,
 			         "{\"name\":\"Widget %d %s\",\"type\":\"storable\",\"uom_id\":\"%s\",\"category_id\":\"%s\","
 			         "\"cost_method\":\"average\"}",
 			         t, p ? "baseline" : "engine", uom, category);
-			product[p] = keep(create(admin, "core.product", json));
+			product[p] = keep(bench_create(admin, "core.product", json));
 		}
 		stock_setup s = { tenant.ptr, journal, product[0], supplier, stock, customer, acct[0], acct[1], acct[2], date };
 		w[t].engine = s;

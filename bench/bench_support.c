@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 double bench_now(void)
@@ -44,4 +45,28 @@ void bench_check(int rc, const char *what)
 		fprintf(stderr, "%s failed: %s (%s)\n", what, erp_error_name(rc), erp_error_last()->message);
 		exit(1);
 	}
+}
+
+char *bench_create(erp_ctx *ctx, const char *type, const char *json)
+{
+	erp_buf out = ERP_BUF_INIT;
+	bench_check(erp_entity_create(&out, ctx, type, json), type);
+	const char *at = strstr(out.ptr, "\"id\":\"");
+	char *id = malloc(37);
+	if (!at || !id) {
+		fprintf(stderr, "%s: no id in %s\n", type, out.ptr);
+		exit(1);
+	}
+	memcpy(id, at + 6, 36);
+	id[36] = '\0';
+	erp_buf_dispose(&out);
+	return id;
+}
+
+const char *bench_pg_url(void)
+{
+	const char *u = getenv("ERP_BENCH_PG_URL") ? getenv("ERP_BENCH_PG_URL") : getenv("ERP_TEST_PG_URL");
+	if (!u)
+		fprintf(stderr, "set ERP_BENCH_PG_URL (or ERP_TEST_PG_URL) to benchmark PostgreSQL\n");
+	return u;
 }

@@ -23,4 +23,16 @@ void bench_header(void);
 /** Exits with a message when rc is not 0. */
 void bench_check(int rc, const char *what);
 
+struct erp_ctx;
+
+/** Creates an entity of `type` from `json` (exits on failure); returns its id (malloc'd). */
+char *bench_create(struct erp_ctx *ctx, const char *type, const char *json);
+
+/**
+ * The PostgreSQL URL to benchmark: ERP_BENCH_PG_URL, else ERP_TEST_PG_URL.
+ * Prints how to set it and returns NULL when neither is set (the caller
+ * exits 77, "skipped").
+ */
+const char *bench_pg_url(void);
+
 #endif

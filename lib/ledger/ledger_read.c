@@ -100,7 +100,9 @@ static int get_body(erp__tx *tx, void *payload)
 	if (rc == 0)
 		return erp__error(ERP_ENOTFOUND, ENTITY, "id", "no journal entry with id %s", job->id);
 	rc = erp__db_query(&rows, tx, "SELECT line_no, account_id, currency, debit, credit, partner_id, analytic_account_id, memo "
-	                              "FROM {financial.entry_lines} WHERE tenant_id = $1 AND entry_id = $2 ORDER BY line_no", p, 2);
+	                              "FROM {financial.entry_lines} WHERE tenant_id = $1 "
+	                              "AND seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = $1 AND id = $2) "
+	                              "ORDER BY line_no", p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	/* Read the lines first: formatting amounts may need its own queries. */
@@ -598,8 +600,8 @@ static int gl_body(erp__tx *tx, void *payload)
 	}
 	erp__strbuf_puts(sb, "],\"lines\":[");
 	erp__where w = ERP__WHERE_INIT;
-	erp__strbuf_puts(&w.sql, "SELECT l.entry_id, l.seq, l.date, l.line_no, l.currency, l.debit, l.credit, l.memo, e.reference "
-	                         "FROM {financial.entry_lines} l JOIN {financial.entries} e ON e.tenant_id = l.tenant_id AND e.id = l.entry_id");
+	erp__strbuf_puts(&w.sql, "SELECT e.id, l.seq, l.date, l.line_no, l.currency, l.debit, l.credit, l.memo, e.reference "
+	                         "FROM {financial.entry_lines} l JOIN {financial.entries} e ON e.tenant_id = l.tenant_id AND e.seq = l.seq");
 	erp__where_and(&w, "l.tenant_id = ?", erp__v_text(tenant));
 	erp__where_and(&w, "l.account_id = ?", erp__v_text(job->account));
 	if (job->from)

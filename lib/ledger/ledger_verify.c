@@ -83,7 +83,7 @@ static int chain_body(erp__tx *tx, void *payload)
 	                       "SELECT e.id, e.seq, e.journal_id, e.date, e.reference, e.memo, e.idempotency_key, e.reversal_of, "
 	                       "e.prev_hash, e.hash, e.created_at, e.created_by, l.line_no, l.account_id, l.currency, l.debit, "
 	                       "l.credit, l.partner_id, l.analytic_account_id, l.memo "
-	                       "FROM {financial.entries} e JOIN {financial.entry_lines} l ON l.tenant_id = e.tenant_id AND l.entry_id = e.id "
+	                       "FROM {financial.entries} e JOIN {financial.entry_lines} l ON l.tenant_id = e.tenant_id AND l.seq = e.seq "
 	                       "WHERE e.tenant_id = $1 ORDER BY e.seq, l.line_no",
 	                       p, 1);
 	if (rc != ERP_OK)

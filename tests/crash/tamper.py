@@ -30,8 +30,8 @@ def sqlite_copy_without_a_line(url, directory):
     db = sqlite3.connect(dst)
     try:
         db.execute("DROP TRIGGER financial_entry_lines_immutable_delete")
-        db.execute("DELETE FROM financial_entry_lines WHERE rowid = "
-                   "(SELECT rowid FROM financial_entry_lines ORDER BY seq DESC, line_no DESC LIMIT 1)")
+        db.execute("DELETE FROM financial_entry_lines WHERE (tenant_id, seq, line_no) = "
+                   "(SELECT tenant_id, seq, line_no FROM financial_entry_lines ORDER BY seq DESC, line_no DESC LIMIT 1)")
         db.commit()
     finally:
         db.close()

@@ -137,6 +137,21 @@ static int configure(erp__sqlite_conn *conn, const char *path, const erp__sqlite
 		 * writer then wait on each other through busy_timeout), so not
 		 * an error.
 		 */
+		/*
+		 * A checkpoint every ERP__SQLITE_CHECKPOINT_PAGES pages of WAL
+		 * rather than SQLite's 1000: a ledger batch dirties index pages
+		 * all over, and the same hot pages are copied back to the file
+		 * once per checkpoint rather than once per few commits. The
+		 * file is cut back to that size after each checkpoint.
+		 */
+		snprintf(pragma, sizeof pragma, "PRAGMA wal_autocheckpoint=%d", ERP__SQLITE_CHECKPOINT_PAGES);
+		rc = setup_step(db, pragma, NULL, 0);
+		if (rc == SQLITE_OK) {
+			snprintf(pragma, sizeof pragma, "PRAGMA journal_size_limit=%d", ERP__SQLITE_CHECKPOINT_PAGES * 4096);
+			rc = setup_step(db, pragma, NULL, 0);
+		}
+		if (rc != SQLITE_OK)
+			return open_failed(db, rc, path, "cannot set the WAL checkpoint on");
 	}
 	if (conn->kind != ERP__SQLITE_READER) {
 		snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s", config->sync_full ? "FULL" : "NORMAL");
@@ -147,6 +162,18 @@ static int configure(erp__sqlite_conn *conn, const char *path, const erp__sqlite
 	rc = setup_step(db, "PRAGMA foreign_keys=ON", NULL, 0);
 	if (rc != SQLITE_OK)
 		return open_failed(db, rc, path, "cannot set foreign_keys on");
+	/*
+	 * The page cache: SQLite's default of 2 MB is a small fraction of a
+	 * ledger's index working set (each line adds to an index by account,
+	 * whose leaves a batch touches all over), so a growing store would
+	 * read its hot pages back from the OS for every batch. The cache grows
+	 * only as pages are used, so a small store never takes this much.
+	 */
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size=-%d",
+	         conn->kind == ERP__SQLITE_READER ? ERP__SQLITE_READER_CACHE_KIB : ERP__SQLITE_WRITER_CACHE_KIB);
+	rc = setup_step(db, pragma, NULL, 0);
+	if (rc != SQLITE_OK)
+		return open_failed(db, rc, path, "cannot set cache_size on");
 	return erp__sqlite_stmt_cache_init(&conn->cache, ERP__SQLITE_STMT_CACHE_CAPACITY);
 }
 

@@ -72,6 +72,13 @@ static inline erp__sqlite_rows *erp__sqlite_rows_of(erp_storage_rows *rows)
 	return (erp__sqlite_rows *)(void *)rows;
 }
 
+/** Page cache of the writer (and of an in-memory store's connection), KiB. */
+#define ERP__SQLITE_WRITER_CACHE_KIB (256 * 1024)
+/** WAL pages between automatic checkpoints (SQLite's default: 1000). */
+#define ERP__SQLITE_CHECKPOINT_PAGES 16384
+/** Page cache of each reader, KiB. */
+#define ERP__SQLITE_READER_CACHE_KIB (64 * 1024)
+
 /** Connection settings, from erp_store_options. */
 typedef struct erp__sqlite_conn_config {
 	int busy_timeout_ms; /**< > 0. */

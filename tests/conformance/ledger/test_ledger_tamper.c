@@ -156,8 +156,8 @@ void test_ledger__verify_names_the_first_entry_whose_line_amount_changed(void **
 	/* Entries 2 and 3 changed: the report names 2, the first. */
 	for (int k = 2; k >= 1; k--) {
 		snprintf(stmt, sizeof stmt,
-		         "UPDATE {financial.entry_lines} SET debit = debit + 1 WHERE tenant_id = 'TENANT' AND entry_id = '%s' AND "
-		         "line_no = 1",
+		         "UPDATE {financial.entry_lines} SET debit = debit + 1 WHERE tenant_id = 'TENANT' AND "
+		         "seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = 'TENANT' AND id = '%s') AND line_no = 1",
 		         ch.ids[k]);
 		tamper(f, &ch, "entry_lines", stmt);
 	}
@@ -178,7 +178,7 @@ void test_ledger__verify_sees_a_consistent_rewrite_through_the_hash(void **state
 	char stmt[400];
 	snprintf(stmt, sizeof stmt,
 	         "UPDATE {financial.entry_lines} SET debit = debit * 10, credit = credit * 10 WHERE tenant_id = 'TENANT' AND "
-	         "entry_id = '%s'",
+	         "seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = 'TENANT' AND id = '%s')",
 	         ch.ids[1]);
 	tamper(f, &ch, "entry_lines", stmt);
 	tamper(f, &ch, "balances",
@@ -216,7 +216,8 @@ void test_ledger__verify_sees_a_deleted_entry_as_a_gap_in_the_chain(void **state
 	chain ch;
 	chain_open(&ch, f->store);
 	char stmt[300];
-	snprintf(stmt, sizeof stmt, "DELETE FROM {financial.entry_lines} WHERE tenant_id = 'TENANT' AND entry_id = '%s'", ch.ids[1]);
+	snprintf(stmt, sizeof stmt, "DELETE FROM {financial.entry_lines} WHERE tenant_id = 'TENANT' AND "
+	         "seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = 'TENANT' AND id = '%s')", ch.ids[1]);
 	tamper(f, &ch, "entry_lines", stmt);
 	snprintf(stmt, sizeof stmt, "DELETE FROM {financial.entries} WHERE tenant_id = 'TENANT' AND id = '%s'", ch.ids[1]);
 	tamper(f, &ch, "entries", stmt);
