@@ -6,7 +6,8 @@
 # DIR defaults to a new directory under /tmp (short, so that the Unix socket
 # path stays well under the 107-byte limit). The cluster listens on
 # 127.0.0.1 on the first free port from 54329 up (PG_PORT_BASE overrides),
-# with its socket in DIR, fsync off. It has a superuser `postgres` (trust,
+# with its socket in DIR, fsync off (PG_DURABLE=1: fsync, synchronous_commit
+# and full_page_writes on, as a production server runs). It has a superuser `postgres` (trust,
 # socket only) and a login role `erp`, password `erp`, CREATEROLE and
 # CREATEDB (tests make a database each) but not superuser, owning the
 # database `erp_test` (SCRAM over TCP).
@@ -102,6 +103,8 @@ HBA
 chown "$OWNER" "$DIR/data/pg_hba.conf"
 
 port=${PG_PORT_BASE:-54329}
+durable=off
+[[ ${PG_DURABLE:-0} == 1 ]] && durable=on
 tries=0
 while :; do
 	while port_in_use "$port"; do
@@ -112,9 +115,9 @@ while :; do
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$DIR'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+fsync = $durable
+synchronous_commit = $durable
+full_page_writes = $durable
 max_connections = 200
 password_encryption = 'scram-sha-256'
 log_min_messages = warning

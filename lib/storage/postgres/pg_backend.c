@@ -40,6 +40,7 @@ static int pg_open(erp_storage **out, const char *url, const erp_store_options *
 	if (!st)
 		return erp__pg_oom();
 	st->relaxed_durability = opts && opts->relaxed_durability;
+	erp__pg_fresh_stats_init(&st->fresh_stats);
 	rc = erp__pg_conninfo_init(&st->info, url, opts);
 	if (rc != ERP_OK) {
 		free(st);

@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 #include "pg_conninfo.h"
+#include "pg_fresh_stats.h"
 #include "pg_pool.h"
 #include "pg_stmt_cache.h"
 
@@ -47,6 +48,7 @@ typedef struct erp__pg_tx {
 	erp__pg_rows rows;
 	int open;               /**< Between begin() and commit()/rollback(). */
 	int loose;              /**< ERP_TX_READ_LOOSE: statements run on their own, no BEGIN was sent. */
+	int write;              /**< ERP_TX_WRITE. */
 } erp__pg_tx;
 
 /** One pooled connection. */
@@ -73,6 +75,7 @@ typedef struct erp__pg_storage {
 	erp__pg_conninfo info;
 	erp__pg_pool pool;
 	int relaxed_durability; /**< The store option: writes with synchronous_commit off. */
+	erp__pg_fresh_stats fresh_stats; /**< Statistics for tables that never had any. */
 } erp__pg_storage;
 
 #endif

@@ -138,6 +138,7 @@ int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const er
 	conn->tx.st = st;
 	conn->tx.open = 1;
 	conn->tx.loose = mode == ERP_TX_READ_LOOSE;
+	conn->tx.write = mode == ERP_TX_WRITE;
 	*out = (erp_storage_tx *)&conn->tx;
 	return ERP_OK;
 }
@@ -191,6 +192,8 @@ int erp__pg_commit(erp_storage_tx *t)
 			conn->broken = 1;
 		PQclear(res);
 	}
+	if (rc == ERP_OK && tx->write && !conn->broken)
+		erp__pg_fresh_stats_after_commit(&tx->st->fresh_stats, conn->pg);
 	finish(tx);
 	return rc;
 }
