@@ -426,6 +426,7 @@ erp_rc erp_ledger_set_lock_date(erp_ctx *ctx, const char *date);
 erp_rc erp_ledger_lock_date(erp_buf *out, erp_ctx *ctx);
 
 erp_rc erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json);
+erp_rc erp_stock_move_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
 erp_rc erp_stock_move_get(erp_buf *out, erp_ctx *ctx, const char *id);
 erp_rc erp_stock_move_list(erp_buf *out, erp_ctx *ctx, const char *query);
 erp_rc erp_stock_reserve_json(erp_buf *out, erp_ctx *ctx, const char *json);

@@ -80,47 +80,5 @@ int h_journal_reverse(srv_response *res, srv_request *req)
  * batch sent again returns the same ids. */
 int h_journal_batch(srv_response *res, srv_request *req)
 {
-	static const char *const keys[] = { "entries", NULL };
-	json_t *body = hx_body(res, req);
-	if (!body || hx_keys(res, body, keys))
-		return 0;
-	json_t *entries = json_deep_copy(json_object_get(body, "entries"));
-	if (!json_is_array(entries)) {
-		json_decref(entries);
-		return hx_invalid(res, "entries", "entries must be an array of 1 or more entries"), 0;
-	}
-	size_t i;
-	json_t *e;
-	bool ok = true;
-	json_array_foreach(entries, i, e)
-	{
-		if (req->idempotency_key && json_is_object(e) && !json_object_get(e, "idempotency_key")) {
-			char key[256];
-			snprintf(key, sizeof key, "%.200s/%zu", req->idempotency_key, i);
-			erp__json_set(e, "idempotency_key", json_string(key), &ok);
-		}
-	}
-	if (!ok) { /* never post an entry without the key it was sent with */
-		json_decref(entries);
-		return srv_reply_problem(res, 500, "error", "out of memory", NULL);
-	}
-	char *text = hx_dump(res, entries);
-	json_decref(entries);
-	if (!text)
-		return 0;
-	erp_buf ids = ERP_BUF_INIT;
-	int rc = erp_ledger_post_batch_json(&ids, req->ctx, text);
-	free(text);
-	if (rc != ERP_OK) {
-		erp_buf_dispose(&ids);
-		return srv_reply_erp(res, rc);
-	}
-	size_t n = 0;
-	json_t *arr = erp__json_loads(ids.ptr, 0, NULL);
-	erp_buf_dispose(&ids);
-	n = json_array_size(arr);
-	srv_metrics_event(req->srv->metrics, "postings", (int64_t)n);
-	if (!arr)
-		return srv_reply_problem(res, 500, "error", "out of memory", NULL);
-	return srv_reply_json(res, 201, json_pack("{s:o}", "ids", arr));
+	return hx_batch(res, req, "entries", erp_ledger_post_batch_json, "postings");
 }

@@ -20,6 +20,12 @@ int h_move_create(srv_response *res, srv_request *req)
 	return hx_answer(res, rc, 201, &out);
 }
 
+/* POST /api/v1/stock/moves/batch {"moves":[...]}: all or none (Idempotency-Key K gives move i the key K/i) */
+int h_move_batch(srv_response *res, srv_request *req)
+{
+	return hx_batch(res, req, "moves", erp_stock_move_batch_json, "moves");
+}
+
 /* GET /api/v1/stock/moves?product_id=&location_id=&from=&to=&limit=&cursor= */
 int h_move_list(srv_response *res, srv_request *req)
 {

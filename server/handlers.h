@@ -61,6 +61,19 @@ int h_journal_get(srv_response *res, srv_request *req);
 int h_journal_reverse(srv_response *res, srv_request *req);
 int h_journal_batch(srv_response *res, srv_request *req);
 
+/* ---- batches, all or none (h_batch.c) ---- */
+
+/** A liberp *_batch_json call: erp_ledger_post_batch_json, erp_stock_move_batch_json. */
+typedef int (*hx_batch_call)(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+
+/**
+ * POST of a batch: the body `{"<member>":[...]}` handed to `call`, all or
+ * none. With an Idempotency-Key header K, item i that has no key of its
+ * own gets "K/i", so that a retried batch is answered as the first was.
+ * Answers 201 `{"ids":[...]}` and counts the items made under `metric`.
+ */
+int hx_batch(srv_response *res, srv_request *req, const char *member, hx_batch_call call, const char *metric);
+
 /* ---- reports (h_reports.c) ---- */
 int h_account_balance(srv_response *res, srv_request *req);
 int h_trial_balance(srv_response *res, srv_request *req);
@@ -80,6 +93,7 @@ int h_setting_delete(srv_response *res, srv_request *req);
 
 /* ---- stock (h_stock.c) ---- */
 int h_move_create(srv_response *res, srv_request *req);
+int h_move_batch(srv_response *res, srv_request *req);
 int h_move_list(srv_response *res, srv_request *req);
 int h_move_get(srv_response *res, srv_request *req);
 int h_quants(srv_response *res, srv_request *req);

@@ -162,6 +162,11 @@ const srv_route srv_routes[] = {
 	  "\"location_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000011\","
 	  "\"location_dest_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000012\",\"date\":\"2026-01-31\","
 	  "\"unit_cost\":\"10.00\",\"reference\":\"PO-7\"}", "201" },
+	{ "POST", "/api/v1/stock/moves/batch", h_move_batch, SRV_SESSION, "createStockMoveBatch", "stock",
+	  "Moves stock many times, all or none: {ids} (Idempotency-Key K gives move i the key K/i)", NULL,
+	  "{\"moves\":[{\"product_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000010\",\"quantity\":\"5\","
+	  "\"location_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000011\","
+	  "\"location_dest_id\":\"0190a1b2-c3d4-7e5f-8a6b-000000000012\",\"unit_cost\":\"10.00\"}]}", "201" },
 	{ "GET", "/api/v1/stock/moves", h_move_list, SRV_SESSION, "listStockMoves", "stock",
 	  "Move history, oldest first, one page at a time", "product_id,location_id,from,to,limit,cursor",
 	  NULL, "200" },

@@ -127,6 +127,17 @@ ERP_EXTERN int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_st
 ERP_EXTERN int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json);
 
 /**
+ * Makes many moves given as a JSON array of moves in the form of
+ * erp_stock_move_json(), in one transaction: all or none.
+ *
+ * @param out_ids receives a JSON array of the moves' ids, in order; may be NULL.
+ * @param json    `[{"product_id":...,"quantity":...}, ...]`, 1 to 10000 moves.
+ * @return as erp_stock_move_batch(); fields are named "moves[3].quantity"
+ *         (a batch of one names them as a lone move).
+ */
+ERP_EXTERN int erp_stock_move_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json);
+
+/**
  * Reads a move:
  * `{"id":"...","product_id":"...","quantity":"2.500",
  *   "location_id":"...","location_dest_id":"...","date":"...",

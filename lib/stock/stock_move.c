@@ -969,55 +969,100 @@ int erp_stock_move_batch(erp_buf *out_ids, erp_ctx *ctx, const erp_stock_move_pa
 
 /* ---- JSON ------------------------------------------------------------------------------------ */
 
-static int json_text(const char **out, json_t *obj, const char *key)
+/*
+ * One move given as a JSON object into `m` and `req` (texts borrowed from
+ * `obj`); fields are named `prefix` + key ("moves[3].quantity" in a batch).
+ */
+static int move_read_json(const json_t *obj, const char *prefix, erp_stock_move_params *m, move_request *req)
 {
-	return erp__json_opt_text(out, obj, key, ENTITY, key);
+	char f[64];
+	if (!json_is_object(obj)) {
+		snprintf(f, sizeof f, "%.*s", prefix[0] ? (int)strlen(prefix) - 1 : 4, prefix[0] ? prefix : "json");
+		return erp__error(ERP_EINVALID, ENTITY, f, "the move must be a JSON object");
+	}
+	static const char *const known[] = { "product_id", "quantity", "location_id", "location_dest_id", "date", "unit_cost",
+		                             "reference", "idempotency_key", "reservation_id", NULL };
+	const char *key = erp__json_unknown_key(obj, known);
+	if (key) {
+		snprintf(f, sizeof f, "%s%.40s", prefix, key);
+		return erp__error(ERP_EINVALID, ENTITY, f, "unknown field '%.60s'", key);
+	}
+	*m = (erp_stock_move_params)ERP_STOCK_MOVE_PARAMS_INIT;
+	*req = (move_request){ m, NULL, NULL };
+	struct {
+		const char *key, **out;
+	} fields[] = {
+		{ "product_id", &m->product_id },       { "quantity", &req->qty_text },
+		{ "location_id", &m->location_id },     { "location_dest_id", &m->location_dest_id },
+		{ "date", &m->date },                   { "unit_cost", &req->cost_text },
+		{ "reference", &m->reference },         { "idempotency_key", &m->idempotency_key },
+		{ "reservation_id", &m->reservation_id },
+	};
+	for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+		snprintf(f, sizeof f, "%s%s", prefix, fields[k].key);
+		int rc = erp__json_opt_text(fields[k].out, obj, fields[k].key, ENTITY, f);
+		if (rc != ERP_OK)
+			return rc;
+	}
+	if (!req->qty_text) {
+		snprintf(f, sizeof f, "%squantity", prefix);
+		return erp__error(ERP_EINVALID, ENTITY, f, "%s is required (a decimal string)", f);
+	}
+	return ERP_OK;
+}
+
+static int json_root(json_t **root, erp_ctx *ctx, const char *json)
+{
+	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "moving stock");
+	return rc == ERP_OK ? erp__json_parse_arg(root, json, ENTITY) : rc;
 }
 
 int erp_stock_move_json(erp_buf *out, erp_ctx *ctx, const char *json)
 {
-	int rc = erp__ctx_require(ctx, ERP_ROLE_READWRITE, "moving stock");
-	if (rc != ERP_OK)
-		return rc;
 	if (!out)
 		return erp__invalid("out", "out is NULL");
-	if (!json)
-		return erp__invalid("json", "json is NULL");
-	json_error_t jerr;
-	json_t *root = erp__json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root && erp__json_load_oom(&jerr))
-		return erp__oom();
-	if (!root || !json_is_object(root)) {
-		json_decref(root);
-		return erp__error(ERP_EINVALID, ENTITY, "json", "the move must be a JSON object: %s", root ? "not an object" : jerr.text);
-	}
-	static const char *const known[] = { "product_id", "quantity", "location_id", "location_dest_id", "date", "unit_cost",
-		                             "reference", "idempotency_key", "reservation_id", NULL };
-	const char *key = erp__json_unknown_key(root, known);
-	if (key) {
-		rc = erp__error(ERP_EINVALID, ENTITY, key, "unknown field '%.60s'", key);
-		json_decref(root);
+	json_t *root;
+	int rc = json_root(&root, ctx, json);
+	if (rc != ERP_OK)
 		return rc;
-	}
-	erp_stock_move_params m = ERP_STOCK_MOVE_PARAMS_INIT;
-	move_request req = { &m, NULL, NULL };
-	if ((rc = json_text(&m.product_id, root, "product_id")) != ERP_OK ||
-	    (rc = json_text(&req.qty_text, root, "quantity")) != ERP_OK ||
-	    (rc = json_text(&m.location_id, root, "location_id")) != ERP_OK ||
-	    (rc = json_text(&m.location_dest_id, root, "location_dest_id")) != ERP_OK ||
-	    (rc = json_text(&m.date, root, "date")) != ERP_OK || (rc = json_text(&req.cost_text, root, "unit_cost")) != ERP_OK ||
-	    (rc = json_text(&m.reference, root, "reference")) != ERP_OK ||
-	    (rc = json_text(&m.idempotency_key, root, "idempotency_key")) != ERP_OK ||
-	    (rc = json_text(&m.reservation_id, root, "reservation_id")) != ERP_OK) {
-		json_decref(root);
-		return rc;
-	}
-	if (!req.qty_text) {
-		json_decref(root);
-		return erp__error(ERP_EINVALID, ENTITY, "quantity", "quantity is required (a decimal string)");
-	}
+	erp_stock_move_params m;
+	move_request req;
 	char id[1][ERP__UUID_LEN + 1];
-	rc = move_run(ctx, &req, 1, id);
+	if ((rc = move_read_json(root, "", &m, &req)) == ERP_OK)
+		rc = move_run(ctx, &req, 1, id);
 	json_decref(root);
 	return rc == ERP_OK ? erp_stock_move_get(out, ctx, id[0]) : rc;
+}
+
+int erp_stock_move_batch_json(erp_buf *out_ids, erp_ctx *ctx, const char *json)
+{
+	json_t *root;
+	int rc = json_root(&root, ctx, json);
+	if (rc != ERP_OK)
+		return rc;
+	size_t n = json_array_size(root);
+	if (!json_is_array(root) || n < 1 || n > MAX_BATCH) {
+		json_decref(root);
+		return erp__error(ERP_EINVALID, ENTITY, "moves", "a batch is a JSON array of 1 to %d moves", MAX_BATCH);
+	}
+	erp_stock_move_params *params = calloc(n, sizeof *params);
+	move_request *reqs = calloc(n, sizeof *reqs);
+	char (*ids)[ERP__UUID_LEN + 1] = calloc(n, sizeof *ids);
+	rc = params && reqs && ids ? ERP_OK : erp__oom();
+	for (size_t i = 0; rc == ERP_OK && i < n; i++) {
+		char prefix[32] = "";
+		/* a batch of one names its fields as a lone move does, like erp_stock_move_batch */
+		if (n > 1)
+			snprintf(prefix, sizeof prefix, "moves[%zu].", i);
+		rc = move_read_json(json_array_get(root, i), prefix, &params[i], &reqs[i]);
+	}
+	if (rc == ERP_OK)
+		rc = move_run(ctx, reqs, n, ids);
+	if (rc == ERP_OK && out_ids)
+		rc = erp__ids_json(out_ids, (const char (*)[37])ids, n);
+	free(params);
+	free(reqs);
+	free(ids);
+	json_decref(root);
+	return rc;
 }

@@ -681,6 +681,34 @@ class TestStock(ApiCase):
         self.assertError(c.post(api.MOVES, w.move(w.average, 3, w.supplier, w.stock, "3.00"),
                                 headers={"Idempotency-Key": key}), 409, "exists")
 
+    def test_move_batch_all_or_none(self):
+        c, w = self.t.admin, self.w
+        before = self.quant(w.average, w.stock)["on_hand"]
+        moves = [w.move(w.average, 4, w.supplier, w.stock, "2.00"), w.move(w.average, 1, w.stock, w.customer)]
+        key = "mb-" + erpserver.unique()
+        r1 = c.post(api.MOVE_BATCH, {"moves": moves}, headers={"Idempotency-Key": key})
+        self.assertStatus(r1, 201)
+        self.assertEqual(len(r1.json["ids"]), 2)
+        self.assertEqual(c.get(api.MOVES + "/" + r1.json["ids"][0]).json["quantity"], "4")
+        after = self.quant(w.average, w.stock)["on_hand"]
+        self.assertEqual(int(after), int(before) + 3)
+        # Sent again with its key: the same moves, nothing more on hand.
+        r2 = c.post(api.MOVE_BATCH, {"moves": moves}, headers={"Idempotency-Key": key})
+        self.assertIn(r2.status, (200, 201), r2)
+        self.assertEqual(r2.json["ids"], r1.json["ids"])
+        self.assertEqual(self.quant(w.average, w.stock)["on_hand"], after)
+        # A bad move in the middle: named, and nothing written.
+        bad = [w.move(w.average, 4, w.supplier, w.stock, "2.00"), w.move(w.average, 0, w.stock, w.customer)]
+        self.assertError(c.post(api.MOVE_BATCH, {"moves": bad}), 422, "invalid", "moves[1].quantity")
+        self.assertError(c.post(api.MOVE_BATCH, {"moves": []}), 422, "invalid", "moves")
+        self.assertError(c.post(api.MOVE_BATCH, {"moves": moves, "extra": 1}), 422, "invalid", "extra")
+        self.assertError(c.post(api.MOVE_BATCH, {"moves": "x"}), 422, "invalid", "moves")
+        self.assertEqual(self.quant(w.average, w.stock)["on_hand"], after)
+        _, email = self.t.add_user("readonly")
+        ro = self.t.login(email)
+        self.addCleanup(ro.close)
+        self.assertError(ro.post(api.MOVE_BATCH, {"moves": moves}), 403, "forbidden")
+
     def test_reservation_idempotency_and_limits(self):
         c, w = self.t.admin, self.w
         self.assertStatus(c.post(api.MOVES, w.move(w.average, 10, w.supplier, w.stock, "4.00")), 201)

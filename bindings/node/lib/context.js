@@ -163,6 +163,9 @@ class Context {
   /** Makes a stock move {product_id, quantity, location_id, location_dest_id, ...}; returns it. */
   move(move) { return json.loads(this._run(native.erp_stock_move_json, json.dumps(move))); }
 
+  /** Makes moves all or none (one transaction); returns their ids. */
+  moveBatch(moves) { return json.loads(this._run(native.erp_stock_move_batch_json, json.dumps(moves))); }
+
   stockMove(moveId) { return json.loads(this._run(native.erp_stock_move_get, moveId)); }
 
   stockMoves(query = null) { return json.loads(this._run(native.erp_stock_move_list, json.dumps(query, 'query'))); }

@@ -22,7 +22,7 @@ const OUTPUTS = {
   erp_ledger_post_json: 1, erp_ledger_post_batch_json: 1, erp_ledger_reverse: 1,
   erp_ledger_entry_get: 1, erp_ledger_entry_list: 1, erp_ledger_account_balance: 1, erp_ledger_trial_balance: 1,
   erp_ledger_general_ledger: 1, erp_ledger_lock_date: 1,
-  erp_stock_move_json: 1, erp_stock_move_get: 1, erp_stock_move_list: 1, erp_stock_reserve_json: 1,
+  erp_stock_move_json: 1, erp_stock_move_batch_json: 1, erp_stock_move_get: 1, erp_stock_move_list: 1, erp_stock_reserve_json: 1,
   erp_stock_reservation_get: 1, erp_stock_quantity: 1, erp_stock_quant_list: 1,
   erp_stock_valuation: 1, erp_stock_layer_list: 1,
   erp_user_get: 1, erp_user_list: 1,

@@ -153,6 +153,10 @@ class Context(Closable):
         returns it."""
         return _json.loads(self._run(native.erp_stock_move_json, _json.dumps(move)))
 
+    def move_batch(self, moves):
+        """Makes moves all or none (one transaction); returns their ids."""
+        return _json.loads(self._run(native.erp_stock_move_batch_json, _json.dumps(moves)), None)
+
     def stock_move(self, move_id):
         return _json.loads(self._run(native.erp_stock_move_get, move_id))
 

@@ -28,6 +28,21 @@ describe('stock', () => {
     assert.equal(ctx.stockMoves({ product_id: fx.product }).items.length, 3);
   });
 
+  it('makes a batch of moves all or none', () => {
+    const { ctx, fx } = env;
+    const moveIn = { product_id: fx.product, quantity: 10, unit_cost: '2.00', location_id: fx.supplier, location_dest_id: fx.shelf };
+    const moveOut = { product_id: fx.product, quantity: '3', location_id: fx.shelf, location_dest_id: fx.customer };
+    const ids = ctx.moveBatch([moveIn, moveOut]);
+    assert.equal(ids.length, 2);
+    assert.equal(ctx.stockMove(ids[1]).value, '-6.00');
+    assert.equal(ctx.stockQuantity(fx.product, fx.shelf).onHand, 7n);
+    // A refused move names itself; nothing of the batch is made.
+    assert.throws(() => ctx.moveBatch([moveIn, { ...moveOut, quantity: 100 }]),
+      (e) => e instanceof erp.NoStockError && e.field === 'moves[1].quantity');
+    assert.throws(() => ctx.moveBatch([]), (e) => e instanceof erp.InvalidError && e.field === 'moves');
+    assert.equal(ctx.stockQuantity(fx.product, fx.shelf).onHand, 7n);
+  });
+
   it('reserves and releases', () => {
     const { ctx, fx } = env;
     receive(10, '1.00');

@@ -31,6 +31,25 @@ class StockTest(StoreTest):
                          [Decimal("6.00")])
         self.assertEqual(len(self.ctx.stock_moves(product_id=self.fx["product"])["items"]), 3)
 
+    def test_move_batch_all_or_none(self):
+        fx = self.fx
+        move_in = {"product_id": fx["product"], "quantity": 10, "unit_cost": Decimal("2.00"),
+                   "location_id": fx["supplier"], "location_dest_id": fx["shelf"]}
+        move_out = {"product_id": fx["product"], "quantity": "3",
+                    "location_id": fx["shelf"], "location_dest_id": fx["customer"]}
+        ids = self.ctx.move_batch([move_in, move_out])
+        self.assertEqual(len(ids), 2)
+        self.assertEqual(self.ctx.stock_move(ids[1])["value"], Decimal("-6.00"))
+        self.assertEqual(self.ctx.stock_quantity(fx["product"], fx["shelf"]).on_hand, 7)
+        # A refused move names itself; nothing of the batch is made.
+        with self.assertRaises(erp.NoStockError) as caught:
+            self.ctx.move_batch([move_in, dict(move_out, quantity=100)])
+        self.assertEqual(caught.exception.field, "moves[1].quantity")
+        with self.assertRaises(erp.InvalidError) as caught:
+            self.ctx.move_batch([])
+        self.assertEqual(caught.exception.field, "moves")
+        self.assertEqual(self.ctx.stock_quantity(fx["product"], fx["shelf"]).on_hand, 7)
+
     def test_reservations(self):
         self.receive(10, "1.00")
         r = self.ctx.reserve({"product_id": self.fx["product"], "location_id": self.fx["shelf"],

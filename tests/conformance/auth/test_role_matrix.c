@@ -869,6 +869,22 @@ static int stock_move_batch_garbage(rm_fix *f)
 	return erp_stock_move_batch(&f->out, f->actor, m, 0);
 }
 
+static int stock_move_batch_json(rm_fix *f)
+{
+	char json[700];
+	snprintf(json, sizeof json,
+	         "[{\"product_id\":\"%s\",\"quantity\":\"1\",\"location_id\":\"%s\",\"location_dest_id\":\"%s\","
+	         "\"unit_cost\":\"1.25\"},{\"product_id\":\"%s\",\"quantity\":\"2\",\"location_id\":\"%s\","
+	         "\"location_dest_id\":\"%s\",\"unit_cost\":\"1.25\"}]",
+	         f->product, f->vendors, f->stock, f->product, f->vendors, f->stock);
+	return erp_stock_move_batch_json(&f->out, f->actor, json);
+}
+
+static int stock_move_batch_json_garbage(rm_fix *f)
+{
+	return erp_stock_move_batch_json(&f->out, f->actor, "[]");
+}
+
 static void stock_moved(rm_fix *f, const rm_state *before)
 {
 	rm_state now = rm_state_of(f);
@@ -962,6 +978,7 @@ static const rm_row rows[] = {
 	{ "erp_stock_move",                                RW,    NULL,              stock_move,           stock_move_garbage,          stock_moved },
 	{ "erp_stock_move_json",                           RW,    NULL,              stock_move_json,      stock_move_json_garbage,     stock_moved },
 	{ "erp_stock_move_batch",                          RW,    NULL,              stock_move_batch,     stock_move_batch_garbage,    stock_moved },
+	{ "erp_stock_move_batch_json",                     RW,    NULL,              stock_move_batch_json, stock_move_batch_json_garbage, stock_moved },
 	{ "erp_stock_reserve",                             RW,    NULL,              stock_reserve,        stock_reserve_garbage,       stock_reserved },
 	{ "erp_stock_reserve_json",                        RW,    NULL,              stock_reserve_json,   stock_reserve_json_garbage,  stock_reserved },
 	{ "erp_stock_release",                             RW,    NULL,              stock_release,        stock_release_garbage,       stock_released },

@@ -371,6 +371,75 @@ void test_stock__batches_all_or_none(void **state)
 	st_world_close(&w);
 }
 
+/* The JSON batch (erp-server's POST /stock/moves/batch, the bindings' move_batch): all or none, fields named. */
+void test_stock__json_batches_all_or_none(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	st_world w;
+	st_world_open(&w, f->store);
+	char json[1600];
+#define SHAPE                                                                                       \
+	"[{\"product_id\":\"%s\",\"quantity\":\"10\",\"location_id\":\"%s\",\"location_dest_id\":\"%s\","     \
+	"\"unit_cost\":\"5.00\",\"idempotency_key\":\"jb-1\"},"                                                  \
+	"{\"product_id\":\"%s\",\"quantity\":\"%s\",\"location_id\":\"%s\",\"location_dest_id\":\"%s\"}]"
+	snprintf(json, sizeof json, SHAPE, w.fifo, w.supplier, w.stock, w.fifo, "4", w.stock, w.customer);
+	erp_buf ids = ERP_BUF_INIT;
+	assert_erp_ok(erp_stock_move_batch_json(&ids, w.b.rw, json));
+	json_t *a = lt_json(ids.ptr);
+	erp_buf_dispose(&ids);
+	assert_int_equal(json_array_size(a), 2);
+	json_t *m = st_move_get(&w, json_string_value(json_array_get(a, 1)));
+	assert_int_equal(lt_minor(lt_str(m, "quantity"), 0), 4);
+	json_decref(m);
+	json_decref(a);
+	assert_stock(&w, w.fifo, 6, 3000);
+
+	/* Refused, naming the move and its field; nothing written (a snapshot is used up by its check). */
+	st_state before;
+	static const struct {
+		const char *quantity, *field;
+		int code;
+	} bad[] = {
+		{ "1.5", "moves[1].quantity", ERP_EINVALID },  /* units of 0 decimals */
+		{ "0", "moves[1].quantity", ERP_EINVALID },
+		{ "99", "moves[1].quantity", ERP_ENOSTOCK },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(json, sizeof json, SHAPE, w.fifo, w.supplier, w.stock, w.fifo, bad[i].quantity, w.stock, w.customer);
+		/* another key than jb-1, so that the first move is not a replay */
+		char *key = strstr(json, "jb-1");
+		key[3] = '2';
+		before = st_state_of(&w);
+		assert_st_refusal(erp_stock_move_batch_json(NULL, w.b.rw, json), bad[i].code, bad[i].field);
+		assert_st_unchanged(&w, &before);
+	}
+	static const struct {
+		const char *json, *field;
+	} malformed[] = {
+		{ "[]", "moves" },
+		{ "{}", "moves" },
+		{ "[{\"quantity\":\"1\"}, 7]", "moves[1]" },
+		{ "[{\"quantity\":\"1\"}, {\"quantity\":\"1\",\"colour\":\"red\"}]", "moves[1].colour" },
+		{ "[{\"quantity\":\"1\"}, {\"product_id\":\"x\"}]", "moves[1].quantity" },
+		{ "[{\"quantity\":\"1\"}, {\"quantity\":1}]", "moves[1].quantity" },
+		{ "[{\"quantity\":\"1\",\"quantity\":\"2\"}]", "json" },
+		{ "[{\"quantity\"", "json" },
+	};
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		before = st_state_of(&w);
+		assert_st_refusal(erp_stock_move_batch_json(NULL, w.b.rw, malformed[i].json), ERP_EINVALID, malformed[i].field);
+		assert_st_unchanged(&w, &before);
+	}
+	assert_st_refusal(erp_stock_move_batch_json(NULL, w.b.ro, "[{\"quantity\":\"1\"}]"), ERP_EPERM, NULL);
+	/* The same batch again, with its key: the first move is a replay, the second a new delivery. */
+	snprintf(json, sizeof json, SHAPE, w.fifo, w.supplier, w.stock, w.fifo, "1", w.stock, w.customer);
+	assert_erp_ok(erp_stock_move_batch_json(NULL, w.b.rw, json));
+	assert_stock(&w, w.fifo, 5, 2500);
+	assert_books_match(&w);
+	st_world_close(&w);
+#undef SHAPE
+}
+
 /* ---- JSON ---------------------------------------------------------------------------------------- */
 
 void test_stock__json_round_trip(void **state)
