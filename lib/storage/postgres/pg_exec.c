@@ -23,8 +23,10 @@ int erp__pg_exec(erp_storage_tx *t, const char *sql, const erp_value *params, si
 	if (rc != ERP_OK)
 		return rc;
 	n = PQcmdTuples(res);
-	if (changes && n[0])
-		*changes = (int64_t)strtoll(n, NULL, 10);
+	int64_t changed = n[0] ? (int64_t)strtoll(n, NULL, 10) : 0;
+	if (changes)
+		*changes = changed;
+	tx->writes += changed > 0 ? (unsigned long)changed : 0;
 	PQclear(res);
 	return ERP_OK;
 }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_GAP 4096u
+#define MAX_GAP (1ul << 20)
 
 /*
  * The store's own tables (owned by the login role) that are due: those with
@@ -25,7 +25,7 @@ static const char FIND_SQL[] =
 
 void erp__pg_fresh_stats_init(erp__pg_fresh_stats *s)
 {
-	atomic_init(&s->commits, 0);
+	atomic_init(&s->writes, 0);
 	atomic_init(&s->next_check, 1);
 	atomic_flag_clear(&s->busy);
 }
@@ -58,9 +58,11 @@ static void analyze_due(PGconn *pg)
 	PQclear(res);
 }
 
-void erp__pg_fresh_stats_after_commit(erp__pg_fresh_stats *s, PGconn *pg)
+void erp__pg_fresh_stats_after_commit(erp__pg_fresh_stats *s, PGconn *pg, unsigned long writes)
 {
-	unsigned n = atomic_fetch_add_explicit(&s->commits, 1, memory_order_relaxed) + 1;
+	if (writes == 0)
+		return;
+	unsigned long n = atomic_fetch_add_explicit(&s->writes, writes, memory_order_relaxed) + writes;
 	if (n < atomic_load_explicit(&s->next_check, memory_order_relaxed) || atomic_flag_test_and_set(&s->busy))
 		return;
 	analyze_due(pg);

@@ -16,11 +16,13 @@
  * a connection keeps it. So the backend analyzes, after a write commits,
  * each of the store's tables that has rows and was never analyzed, or that
  * was under 1024 pages (8 MB) when last analyzed and has more than doubled
- * since: on the first write commit, then on the 2nd, 4th, 8th... and then
- * every 4096th. ANALYZE invalidates the cached plans that use the table,
- * so every connection plans again with figures that say a tenant holds
- * all of a single-tenant store's rows, at a size where the right index
- * is the cheap one; past 8 MB autovacuum keeps the figures fresh.
+ * since. It looks when the rows written since the store opened pass 1,
+ * 2, 4, 8... (then every 2^20 rows): as a table doubles early in its
+ * life, so do the store's writes. ANALYZE invalidates the cached plans
+ * that use the table, so every connection plans again with figures that
+ * say a tenant holds all of a single-tenant store's rows, at a size where
+ * the right index is the cheap one; past 8 MB autovacuum keeps the
+ * figures fresh.
  *
  * The check is one catalog query; ANALYZE samples at most 30,000 rows per
  * table. Both run as the store's login role (the owner of its tables),
@@ -35,19 +37,20 @@
 
 /** The store's state of the check; shared by its connections. */
 typedef struct erp__pg_fresh_stats {
-	atomic_uint commits;      /**< Write commits so far. */
-	atomic_uint next_check;   /**< The value of `commits` at which to check next. */
+	atomic_ulong writes;      /**< Rows written by committed transactions so far. */
+	atomic_ulong next_check;  /**< The value of `writes` at which to check next. */
 	atomic_flag busy;         /**< Held by the connection that checks. */
 } erp__pg_fresh_stats;
 
-/** The first check at the first write commit. */
+/** The first check at the first row written. */
 void erp__pg_fresh_stats_init(erp__pg_fresh_stats *s);
 
 /**
- * Counts a committed write on `pg` (idle, outside any transaction) and,
- * when a check is due and no other connection runs one, analyzes the
- * tables that are due. Raises nothing.
+ * Counts the `writes` (rows written) of a transaction that committed on
+ * `pg` (idle, outside any transaction) and, when a check is due and no
+ * other connection runs one, analyzes the tables that are due. Raises
+ * nothing.
  */
-void erp__pg_fresh_stats_after_commit(erp__pg_fresh_stats *s, PGconn *pg);
+void erp__pg_fresh_stats_after_commit(erp__pg_fresh_stats *s, PGconn *pg, unsigned long writes);
 
 #endif

@@ -213,5 +213,7 @@ int erp__pg_exec_batch(erp_storage_tx *t, size_t count, const char *const *sql, 
 		rc = run_chunk(tx, names, params, nparams, start, end, failed);
 	}
 	free(names);
+	if (rc == ERP_OK)
+		tx->writes += count; /* each a write: a batch runs INSERTs and UPDATEs */
 	return rc;
 }

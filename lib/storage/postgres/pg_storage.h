@@ -49,6 +49,7 @@ typedef struct erp__pg_tx {
 	int open;               /**< Between begin() and commit()/rollback(). */
 	int loose;              /**< ERP_TX_READ_LOOSE: statements run on their own, no BEGIN was sent. */
 	int write;              /**< ERP_TX_WRITE. */
+	unsigned long writes;   /**< Statements that changed something, for pg_fresh_stats.h. */
 } erp__pg_tx;
 
 /** One pooled connection. */

@@ -139,6 +139,7 @@ int erp__pg_begin(erp_storage_tx **out, erp_storage *storage, int mode, const er
 	conn->tx.open = 1;
 	conn->tx.loose = mode == ERP_TX_READ_LOOSE;
 	conn->tx.write = mode == ERP_TX_WRITE;
+	conn->tx.writes = 0;
 	*out = (erp_storage_tx *)&conn->tx;
 	return ERP_OK;
 }
@@ -193,7 +194,7 @@ int erp__pg_commit(erp_storage_tx *t)
 		PQclear(res);
 	}
 	if (rc == ERP_OK && tx->write && !conn->broken)
-		erp__pg_fresh_stats_after_commit(&tx->st->fresh_stats, conn->pg);
+		erp__pg_fresh_stats_after_commit(&tx->st->fresh_stats, conn->pg, tx->writes);
 	finish(tx);
 	return rc;
 }
