@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define FIRST_CHECK 256ul /* rows: a store that writes fewer has no plan worth fixing */
 #define MAX_GAP (1ul << 20)
 
 /*
@@ -26,7 +27,7 @@ static const char FIND_SQL[] =
 void erp__pg_fresh_stats_init(erp__pg_fresh_stats *s)
 {
 	atomic_init(&s->writes, 0);
-	atomic_init(&s->next_check, 1);
+	atomic_init(&s->next_check, FIRST_CHECK);
 	atomic_flag_clear(&s->busy);
 }
 

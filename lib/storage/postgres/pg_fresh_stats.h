@@ -16,8 +16,8 @@
  * a connection keeps it. So the backend analyzes, after a write commits,
  * each of the store's tables that has rows and was never analyzed, or that
  * was under 1024 pages (8 MB) when last analyzed and has more than doubled
- * since. It looks when the rows written since the store opened pass 1,
- * 2, 4, 8... (then every 2^20 rows): as a table doubles early in its
+ * since. It looks when the rows written since the store opened pass 256,
+ * 512, 1024... (then every 2^20 rows): as a table doubles early in its
  * life, so do the store's writes. ANALYZE invalidates the cached plans
  * that use the table, so every connection plans again with figures that
  * say a tenant holds all of a single-tenant store's rows, at a size where
@@ -42,7 +42,7 @@ typedef struct erp__pg_fresh_stats {
 	atomic_flag busy;         /**< Held by the connection that checks. */
 } erp__pg_fresh_stats;
 
-/** The first check at the first row written. */
+/** The first check once 256 rows are written. */
 void erp__pg_fresh_stats_init(erp__pg_fresh_stats *s);
 
 /**

@@ -33,17 +33,22 @@ void test_ledger__a_new_stores_tables_are_analyzed_as_they_fill(void **state)
 	char cash[37], sales[37];
 	lt_account(cash, &b, "1000", NULL, true);
 	lt_account(sales, &b, "4000", NULL, true);
-	/* Checks run at the 1st, 2nd, 4th, 8th, 16th... write commit (the tenant and its accounts were some). */
-	for (int i = 0; i < 20; i++)
-		lt_post2(&b, NULL, "2024-05-01", cash, sales, 100);
-	/* A check analyzed the tables that had rows. */
-	assert_true(entries_stat(s, "reltuples") >= 1);
+	/* A batch of 400 entries: the rows written pass the first check's mark (256), and the tables that have rows are analyzed. */
+	enum { MORE = 1200 };
+	static erp_ledger_line lines[MORE][2];
+	static erp_ledger_entry more[MORE];
+	for (int i = 0; i < MORE; i++) {
+		lines[i][0] = lt_dr(cash, 100 + i);
+		lines[i][1] = lt_cr(sales, 100 + i);
+		more[i] = lt_entry(&b, "2024-05-02", lines[i], 2);
+	}
+	assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, more, 400));
+	assert_true(entries_stat(s, "reltuples") >= 400);
 	int64_t pages = entries_stat(s, "relpages");
 	assert_true(pages >= 1);
-	/* 400 more entries, each its own commit: the table passes 2x its analyzed size, and is analyzed again. */
-	for (int i = 0; i < 400; i++)
-		lt_post2(&b, NULL, "2024-05-02", cash, sales, 100 + i);
-	assert_true(entries_stat(s, "reltuples") >= 100);
+	/* 800 more: the table passes 2x its analyzed size, the writes the next mark, and it is analyzed again. */
+	assert_erp_ok(erp_ledger_post_batch(NULL, b.rw, more + 400, 800));
+	assert_true(entries_stat(s, "reltuples") >= 1200);
 	assert_true(entries_stat(s, "relpages") > 2 * pages);
 	assert_erp_ok(erp_store_verify(NULL, s));
 	lt_books_close(&b);
