@@ -132,10 +132,15 @@ class Cluster:
         until it accepts connections."""
         pm = self.postmaster_pid()
         if pm and processes.is_zombie(pm):
-            # A killed postmaster nobody reaped (not a subreaper here): its pid
-            # still answers kill(pid, 0), and PostgreSQL would take the stale
-            # lock file for a running server.
+            # A killed postmaster nobody reaped yet (its parent is whoever
+            # adopted it, and reaps when it will): its pid still answers
+            # kill(pid, 0), and PostgreSQL would take the stale lock files,
+            # the data directory's and the socket's, for a running server.
             os.unlink(os.path.join(self.data, "postmaster.pid"))
+            try:
+                os.unlink(os.path.join(self.dir, ".s.PGSQL.%d.lock" % self.port))
+            except FileNotFoundError:
+                pass
         self.pg_ctl("-l", os.path.join(self.dir, "server.log"), "-w", "-t", "120", "start")
         self.stopped = False
 
