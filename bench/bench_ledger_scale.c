@@ -31,6 +31,7 @@
 
 #include <erp/erp.h>
 
+#include "storage/sqlite/sqlite_conn.h"
 #include "util/ident.h"
 
 #include <jansson.h>
@@ -212,7 +213,7 @@ static void baseline_open(baseline *r, const char *path, const char *tenant)
 	snprintf(pragmas, sizeof pragmas,
 	         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; "
 	         "PRAGMA cache_size=-%d; PRAGMA wal_autocheckpoint=%d",
-	         256 * 1024, 16384);
+	         ERP__SQLITE_WRITER_CACHE_KIB, ERP__SQLITE_CHECKPOINT_PAGES);
 	sqlite3_exec(r->db, pragmas, NULL, NULL, NULL);
 	sqlite3_prepare_v2(r->db,
 	                   "INSERT INTO financial_entries (tenant_id, id, seq, journal_id, date, prev_hash, hash, created_at, "
