@@ -203,7 +203,37 @@ typedef struct {
 	sqlite3_stmt *entry, *line, *balance;
 	const char *tenant;
 	int64_t seq;
+	struct numbered {
+		const char *id;
+		long long no;
+	} accounts[ACCOUNTS]; /* in the order of their ids, found by bisection as the engine finds a batch's accounts */
 } baseline;
+
+static int compare_numbered(const void *a, const void *b)
+{
+	return strcmp(((const struct numbered *)a)->id, ((const struct numbered *)b)->id);
+}
+
+/* Numbers the journal's accounts in the baseline's ledger, as the engine does on their first posting. */
+static void baseline_number(baseline *r, const journal_setup *s)
+{
+	for (int a = 0; a < ACCOUNTS; a++) {
+		r->accounts[a].id = s->accounts[a];
+		r->accounts[a].no = bench_sqlite_account_no(r->db, r->tenant, s->accounts[a]);
+	}
+	qsort(r->accounts, ACCOUNTS, sizeof r->accounts[0], compare_numbered);
+}
+
+static long long baseline_account(const baseline *r, const char *id)
+{
+	struct numbered key = { id, 0 };
+	const struct numbered *n = bsearch(&key, r->accounts, ACCOUNTS, sizeof key, compare_numbered);
+	if (!n) {
+		fprintf(stderr, "baseline: account %s not numbered\n", id);
+		exit(1);
+	}
+	return n->no;
+}
 
 static void baseline_open(baseline *r, const char *path, const char *tenant)
 {
@@ -220,12 +250,12 @@ static void baseline_open(baseline *r, const char *path, const char *tenant)
 	                   "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8)",
 	                   -1, &r->entry, NULL);
 	sqlite3_prepare_v2(r->db,
-	                   "INSERT INTO financial_entry_lines (tenant_id, seq, line_no, date, account_id, currency, debit, "
+	                   "INSERT INTO financial_entry_lines (tenant_id, seq, line_no, date, account_no, currency, debit, "
 	                   "credit) VALUES (?1, ?2, ?3, ?4, ?5, 'USD', ?6, ?7)",
 	                   -1, &r->line, NULL);
 	sqlite3_prepare_v2(r->db,
-	                   "INSERT INTO financial_balances AS b (tenant_id, account_id, currency, date, debit, credit) "
-	                   "VALUES (?1, ?2, 'USD', ?3, ?4, ?5) ON CONFLICT (tenant_id, account_id, currency, date) "
+	                   "INSERT INTO financial_balances AS b (tenant_id, account_no, currency, date, debit, credit) "
+	                   "VALUES (?1, ?2, 'USD', ?3, ?4, ?5) ON CONFLICT (tenant_id, account_no, currency, date) "
 	                   "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
 	                   -1, &r->balance, NULL);
 	if (!r->entry || !r->line || !r->balance) {
@@ -263,16 +293,17 @@ static void baseline_post(baseline *r, const batch *b)
 		rc |= baseline_step(r->entry);
 		for (size_t n = 0; n < e->line_count; n++) {
 			const erp_ledger_line *l = &e->lines[n];
+			long long account = baseline_account(r, l->account_id);
 			sqlite3_bind_text(r->line, 1, r->tenant, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(r->line, 2, seq);
 			sqlite3_bind_int64(r->line, 3, (sqlite3_int64)n + 1);
 			sqlite3_bind_text(r->line, 4, e->date, -1, SQLITE_STATIC);
-			sqlite3_bind_text(r->line, 5, l->account_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(r->line, 5, account);
 			sqlite3_bind_int64(r->line, 6, l->debit);
 			sqlite3_bind_int64(r->line, 7, l->credit);
 			rc |= baseline_step(r->line);
 			sqlite3_bind_text(r->balance, 1, r->tenant, -1, SQLITE_STATIC);
-			sqlite3_bind_text(r->balance, 2, l->account_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(r->balance, 2, account);
 			sqlite3_bind_text(r->balance, 3, e->date, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(r->balance, 4, l->debit);
 			sqlite3_bind_int64(r->balance, 5, l->credit);
@@ -348,6 +379,7 @@ int main(int argc, char **argv)
 		erp_ctx_free(raw_admin);
 		erp_store_close(raw_store);
 		baseline_open(&raw, raw_path, raw_tenant.ptr);
+		baseline_number(&raw, rs);
 	}
 
 	printf("# bench_ledger_scale %s: %ld two-line entries, %d accounts, %d days, typed batches of %d%s\n", backend,

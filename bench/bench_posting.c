@@ -37,11 +37,11 @@
 	"reversal_of, prev_hash, hash, created_at, created_by) VALUES "                                             \
 	"(%s1, %s2, %s3, %s4, %s5, NULL, NULL, NULL, NULL, NULL, '', '', %s6, 'bench')"
 #define LINE_SQL                                                                                            \
-	"INSERT INTO %s (tenant_id, line_no, seq, date, account_id, currency, debit, credit) "                      \
+	"INSERT INTO %s (tenant_id, line_no, seq, date, account_no, currency, debit, credit) "                      \
 	"VALUES (%s1, %s2, %s3, %s4, %s5, 'USD', %s6, %s7)"
 #define BALANCE_SQL                                                                                         \
-	"INSERT INTO %s AS b (tenant_id, account_id, currency, date, debit, credit) VALUES "                        \
-	"(%s1, %s2, 'USD', %s3, %s4, %s5) ON CONFLICT (tenant_id, account_id, currency, date) "                   \
+	"INSERT INTO %s AS b (tenant_id, account_no, currency, date, debit, credit) VALUES "                        \
+	"(%s1, %s2, 'USD', %s3, %s4, %s5) ON CONFLICT (tenant_id, account_no, currency, date) "                   \
 	"DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit"
 
 typedef struct {
@@ -57,6 +57,7 @@ typedef struct {
 	sqlite3 *db;
 	sqlite3_stmt *entry, *line, *balance, *begin, *commit;
 	int64_t seq;
+	long long account_no[2]; /* debit, credit: numbered on the first run */
 } sqlite_base;
 
 static void sqlite_base_open(sqlite_base *b, const char *path)
@@ -102,17 +103,17 @@ static int sqlite_base_entry(sqlite_base *b, const ledger_setup *l, int64_t amou
 	sqlite3_bind_text(b->entry, 6, now, -1, SQLITE_STATIC);
 	int rc = step(b->entry);
 	for (int k = 0; k < 2; k++) {
-		const char *acct = k ? l->credit_account : l->debit_account;
+		long long acct = b->account_no[k];
 		sqlite3_bind_text(b->line, 1, l->tenant, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(b->line, 2, k + 1);
 		sqlite3_bind_int64(b->line, 3, seq);
 		sqlite3_bind_text(b->line, 4, "2026-11-28", -1, SQLITE_STATIC);
-		sqlite3_bind_text(b->line, 5, acct, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(b->line, 5, acct);
 		sqlite3_bind_int64(b->line, 6, k ? 0 : amount);
 		sqlite3_bind_int64(b->line, 7, k ? amount : 0);
 		rc |= step(b->line);
 		sqlite3_bind_text(b->balance, 1, l->tenant, -1, SQLITE_STATIC);
-		sqlite3_bind_text(b->balance, 2, acct, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(b->balance, 2, acct);
 		sqlite3_bind_text(b->balance, 3, "2026-11-28", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(b->balance, 4, k ? 0 : amount);
 		sqlite3_bind_int64(b->balance, 5, k ? amount : 0);
@@ -124,6 +125,10 @@ static int sqlite_base_entry(sqlite_base *b, const ledger_setup *l, int64_t amou
 static int sqlite_base_run(sqlite_base *b, const ledger_setup *l, int n, int batch)
 {
 	int rc = 0;
+	if (!b->account_no[0]) {
+		b->account_no[0] = bench_sqlite_account_no(b->db, l->tenant, l->debit_account);
+		b->account_no[1] = bench_sqlite_account_no(b->db, l->tenant, l->credit_account);
+	}
 	for (int i = 0; i < n && !rc; i += batch) {
 		rc |= step(b->begin);
 		for (int k = 0; k < batch && i + k < n; k++)
@@ -139,6 +144,7 @@ static int sqlite_base_run(sqlite_base *b, const ledger_setup *l, int n, int bat
 typedef struct {
 	PGconn *c;
 	int64_t seq;
+	char account_no[2][24]; /* debit, credit: numbered on the first run */
 } pg_base;
 
 static int pg_ok(PGresult *r)
@@ -175,6 +181,9 @@ static void pg_base_open(pg_base *b, const char *url, const char *tenant, int64_
 static int pg_base_run(pg_base *b, const ledger_setup *l, int n, int batch)
 {
 	int rc = 0;
+	for (int s = 0; s < 2 && !b->account_no[s][0]; s++)
+		snprintf(b->account_no[s], sizeof b->account_no[s], "%lld",
+		         bench_pg_account_no(b->c, l->tenant, s ? l->credit_account : l->debit_account));
 	for (int i = 0; i < n && !rc; i += batch) {
 		rc |= pg_ok(PQexecPrepared(b->c, "begin", 0, NULL, NULL, NULL, 0));
 		for (int k = 0; k < batch && i + k < n; k++) {
@@ -186,7 +195,7 @@ static int pg_base_run(pg_base *b, const ledger_setup *l, int n, int batch)
 			const char *e[] = { l->tenant, id, seq, l->journal, "2026-11-28", now };
 			rc |= pg_ok(PQexecPrepared(b->c, "entry", 6, e, NULL, NULL, 0));
 			for (int s = 0; s < 2; s++) {
-				const char *acct = s ? l->credit_account : l->debit_account;
+				const char *acct = b->account_no[s];
 				const char *no = s ? "2" : "1";
 				const char *line[] = { l->tenant, no, seq, "2026-11-28", acct, s ? "0" : amount, s ? amount : "0" };
 				rc |= pg_ok(PQexecPrepared(b->c, "line", 7, line, NULL, NULL, 0));

@@ -78,11 +78,11 @@
 	"reversal_of, prev_hash, hash, created_at, created_by) VALUES "                                         \
 	"($1, $2, $3, $4, $5, NULL, NULL, NULL, NULL, NULL, '', '', $6, 'bench')"
 #define LINE_SQL                                                                                        \
-	"INSERT INTO %s (tenant_id, line_no, seq, date, account_id, currency, debit, credit) "                  \
+	"INSERT INTO %s (tenant_id, line_no, seq, date, account_no, currency, debit, credit) "                  \
 	"VALUES ($1, $2, $3, $4, $5, 'USD', $6, $7)"
 #define BALANCE_SQL                                                                                     \
-	"INSERT INTO %s AS b (tenant_id, account_id, currency, date, debit, credit) VALUES "                    \
-	"($1, $2, 'USD', $3, $4, $5) ON CONFLICT (tenant_id, account_id, currency, date) "                    \
+	"INSERT INTO %s AS b (tenant_id, account_no, currency, date, debit, credit) VALUES "                    \
+	"($1, $2, 'USD', $3, $4, $5) ON CONFLICT (tenant_id, account_no, currency, date) "                    \
 	"DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit"
 #define MOVE_SQL                                                                                        \
 	"INSERT INTO %s (tenant_id, id, product_id, quantity, location_id, location_dest_id, date, kind, "      \
@@ -160,6 +160,25 @@ typedef struct {
 	const char *src, *dest, *debit_account, *credit_account;
 } base_move;
 
+/* The ledger numbers of the (at most three) accounts a baseline posts to, found once each. */
+typedef struct {
+	const char *id[3];
+	long long no[3];
+	char text[3][24];
+} account_numbers;
+
+static int account_slot(account_numbers *a, const char *id)
+{
+	int k = 0;
+	while (k < 3 && a->id[k] && a->id[k] != id)
+		k++;
+	if (k == 3) {
+		fprintf(stderr, "baseline: more than three accounts\n");
+		exit(1);
+	}
+	return k;
+}
+
 /* ---- SQLite baseline ------------------------------------------------------------- */
 
 enum { S_ENTRY, S_LINE, S_BALANCE, S_MOVE, S_QUANT, S_QUANT_DAY, S_STOCK_READ, S_STOCK, S_LAYER, S_LAYER_DAY, S_BEGIN,
@@ -169,7 +188,18 @@ typedef struct {
 	sqlite3 *db;
 	sqlite3_stmt *s[S_COUNT];
 	int64_t seq;
+	account_numbers accounts;
 } sqlite_base;
+
+static long long sqlite_base_account(sqlite_base *b, const char *tenant, const char *id)
+{
+	int k = account_slot(&b->accounts, id);
+	if (!b->accounts.id[k]) {
+		b->accounts.no[k] = bench_sqlite_account_no(b->db, tenant, id);
+		b->accounts.id[k] = id;
+	}
+	return b->accounts.no[k];
+}
 
 static void sqlite_base_open(sqlite_base *b, const char *path)
 {
@@ -242,17 +272,17 @@ static int sqlite_base_move(sqlite_base *b, const stock_setup *l, const base_mov
 	BT(s[S_ENTRY], 6, now);
 	rc |= step(s[S_ENTRY]);
 	for (int k = 0; k < 2; k++) {
-		const char *acct = k ? m->credit_account : m->debit_account;
+		long long acct = sqlite_base_account(b, l->tenant, k ? m->credit_account : m->debit_account);
 		BT(s[S_LINE], 1, l->tenant);
 		BI(s[S_LINE], 2, k + 1);
 		BI(s[S_LINE], 3, seq);
 		BT(s[S_LINE], 4, l->date);
-		BT(s[S_LINE], 5, acct);
+		BI(s[S_LINE], 5, acct);
 		BI(s[S_LINE], 6, k ? 0 : amount);
 		BI(s[S_LINE], 7, k ? amount : 0);
 		rc |= step(s[S_LINE]);
 		BT(s[S_BALANCE], 1, l->tenant);
-		BT(s[S_BALANCE], 2, acct);
+		BI(s[S_BALANCE], 2, acct);
 		BT(s[S_BALANCE], 3, l->date);
 		BI(s[S_BALANCE], 4, k ? 0 : amount);
 		BI(s[S_BALANCE], 5, k ? amount : 0);
@@ -393,7 +423,18 @@ static int sqlite_stock_row(sqlite_base *b, const stock_setup *l, int64_t *qty, 
 typedef struct {
 	PGconn *c;
 	int64_t seq;
+	account_numbers accounts;
 } pg_base;
+
+static const char *pg_base_account(pg_base *b, const char *tenant, const char *id)
+{
+	int k = account_slot(&b->accounts, id);
+	if (!b->accounts.id[k]) {
+		snprintf(b->accounts.text[k], sizeof b->accounts.text[k], "%lld", bench_pg_account_no(b->c, tenant, id));
+		b->accounts.id[k] = id;
+	}
+	return b->accounts.text[k];
+}
 
 static int pg_ok(PGresult *r)
 {
@@ -464,7 +505,7 @@ static int pg_base_move(pg_base *b, const stock_setup *l, const base_move *m)
 	const char *e[] = { l->tenant, entry_id, seq, l->journal, l->date, now };
 	rc |= pg_exec(b, "entry", 6, e);
 	for (int k = 0; k < 2; k++) {
-		const char *acct = k ? m->credit_account : m->debit_account;
+		const char *acct = pg_base_account(b, l->tenant, k ? m->credit_account : m->debit_account);
 		const char *line[] = { l->tenant, k ? "2" : "1", seq, l->date, acct, k ? "0" : amount, k ? amount : "0" };
 		rc |= pg_exec(b, "line", 7, line);
 		const char *bal[] = { l->tenant, acct, l->date, k ? "0" : amount, k ? amount : "0" };

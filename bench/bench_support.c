@@ -3,10 +3,21 @@
 
 #include <erp/erp.h>
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef ERP_HAVE_POSTGRES
+#include <libpq-fe.h>
+#endif
+
+/* $1 tenant, $2 account; the %s are the table of the numbering, the cast of an id (PostgreSQL), the table, the cast, the table. */
+#define NUMBER_SQL                                                                                            \
+	"INSERT INTO %s (tenant_id, account_no, account_id) SELECT $1%s, "                                      \
+	"(SELECT coalesce(max(account_no), 0) + 1 FROM %s WHERE tenant_id = $1), $2%s "                          \
+	"WHERE NOT EXISTS (SELECT 1 FROM %s WHERE tenant_id = $1 AND account_id = $2)"
+#define NUMBER_OF_SQL "SELECT account_no FROM %s WHERE tenant_id = $1 AND account_id = $2"
 
 double bench_now(void)
 {
@@ -70,3 +81,55 @@ const char *bench_pg_url(void)
 		fprintf(stderr, "set ERP_BENCH_PG_URL (or ERP_TEST_PG_URL) to benchmark PostgreSQL\n");
 	return u;
 }
+
+long long bench_sqlite_account_no(struct sqlite3 *db, const char *tenant, const char *account)
+{
+	static const char table[] = "financial_ledger_accounts";
+	char sql[2][400];
+	snprintf(sql[0], sizeof sql[0], NUMBER_SQL, table, "", table, "", table);
+	snprintf(sql[1], sizeof sql[1], NUMBER_OF_SQL, table);
+	long long no = 0;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db, sql[i], -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW)
+				no = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+			fprintf(stderr, "baseline: numbering account %s: %s\n", account, sqlite3_errmsg(db));
+			exit(1);
+		}
+	}
+	return no;
+}
+
+#ifdef ERP_HAVE_POSTGRES
+long long bench_pg_account_no(struct pg_conn *c, const char *tenant, const char *account)
+{
+	static const char table[] = "financial.ledger_accounts";
+	char sql[2][400];
+	snprintf(sql[0], sizeof sql[0], NUMBER_SQL, table, "::uuid", table, "::uuid", table);
+	snprintf(sql[1], sizeof sql[1], NUMBER_OF_SQL, table);
+	const char *p[] = { tenant, account };
+	/* Concurrent numbering (the engine, other baseline threads) may take the same number: then again. */
+	for (int attempt = 0; attempt < 10; attempt++) {
+		PGresult *r = PQexecParams(c, sql[0], 2, NULL, p, NULL, NULL, 0);
+		int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!ok)
+			continue;
+		r = PQexecParams(c, sql[1], 2, NULL, p, NULL, NULL, 0);
+		long long no = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoll(PQgetvalue(r, 0, 0)) : 0;
+		PQclear(r);
+		if (no > 0)
+			return no;
+	}
+	fprintf(stderr, "baseline: numbering account %s: %s", account, PQerrorMessage(c));
+	exit(1);
+}
+#endif

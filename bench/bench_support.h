@@ -35,4 +35,18 @@ char *bench_create(struct erp_ctx *ctx, const char *type, const char *json);
  */
 const char *bench_pg_url(void);
 
+struct sqlite3;
+struct pg_conn;
+
+/**
+ * The number of `account` in the tenant's ledger, as the posting engine
+ * gives it when the account is first posted to (the next of the tenant's
+ * numbers), for the raw baselines, which write lines and balances by
+ * account number as the engine does. Numbers the account when it has no
+ * number yet; exits on failure. The PostgreSQL form runs on a connection
+ * whose role and tenant are set.
+ */
+long long bench_sqlite_account_no(struct sqlite3 *db, const char *tenant, const char *account);
+long long bench_pg_account_no(struct pg_conn *c, const char *tenant, const char *account);
+
 #endif

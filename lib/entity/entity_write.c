@@ -165,7 +165,7 @@ static int ancestors_check(erp__tx *tx, const char *tenant, const erp__row *row,
 static const struct {
 	const char *type, *table, *column, *by;
 } external_references[] = {
-	{ "financial.account", "{financial.entry_lines}", "account_id", "financial.entry" },
+	{ "financial.account", "{financial.ledger_accounts}", "account_id", "financial.entry" },
 	{ "financial.journal", "{financial.entries}", "journal_id", "financial.entry" },
 	{ "core.partner", "{financial.entry_lines}", "partner_id", "financial.entry" },
 	{ "analytics.account", "{financial.entry_lines}", "analytic_account_id", "financial.entry" },

@@ -21,6 +21,7 @@
 typedef struct {
 	int line_no;
 	char account_id[ERP__UUID_LEN + 1];
+	int64_t account_no;                           /* its number in the tenant's ledger (ledger_accounts.h) */
 	char currency[4];
 	int64_t debit, credit;
 	char partner_id[ERP__UUID_LEN + 1];           /* "" when none */

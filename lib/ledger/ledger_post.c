@@ -20,6 +20,7 @@
 #include "entity/entity_row.h"
 #include "util/error.h"
 #include "util/json_out.h"
+#include "ledger_accounts.h"
 #include "ledger_internal.h"
 #include "util/strbuf.h"
 
@@ -34,10 +35,12 @@ typedef struct {
 	char id[ERP__UUID_LEN + 1];
 	char currency[4];               /* "" when the account takes any */
 	bool allow_posting, archived;
+	int64_t no;                     /* its number in the tenant's ledger; 0 until first posted to */
 } account_info;
 
 typedef struct {
 	char account_id[ERP__UUID_LEN + 1];
+	int64_t account_no;
 	char currency[4];
 	char date[11];
 	int64_t debit, credit;
@@ -223,8 +226,9 @@ static int accounts_load(erp__tx *tx, post_job *job, const erp_ledger_entry *e)
 		goto out;
 	}
 	p[0] = erp__v_text(tenant);
-	erp__strbuf_puts(&sql, "SELECT id, \"currency\", \"allow_posting\", archived FROM {financial.accounts} "
-	                       "WHERE tenant_id = $1 AND id IN (");
+	erp__strbuf_puts(&sql, "SELECT a.id, a.\"currency\", a.\"allow_posting\", a.archived, la.account_no "
+	                       "FROM {financial.accounts} a LEFT JOIN {financial.ledger_accounts} la "
+	                       "ON la.tenant_id = a.tenant_id AND la.account_id = a.id WHERE a.tenant_id = $1 AND a.id IN (");
 	for (size_t k = 0; k < e->line_count; k++) {
 		char norm[ERP__UUID_LEN + 1];
 		erp__uuid_normalize(norm, e->lines[k].account_id);
@@ -257,6 +261,7 @@ static int accounts_load(erp__tx *tx, post_job *job, const erp_ledger_entry *e)
 		snprintf(a->currency, sizeof a->currency, "%s", cur ? cur : "");
 		a->allow_posting = erp__db_int(tx, rows, 2) != 0;
 		a->archived = erp__db_int(tx, rows, 3) != 0;
+		a->no = erp__db_is_null(tx, rows, 4) ? 0 : erp__db_int(tx, rows, 4);
 		bool known;
 		size_t at = account_position(job, a->id, &known);
 		if (known) /* the store's ids are unique: never, but then nothing to add */
@@ -485,12 +490,12 @@ static int check_day_totals(erp__tx *tx, const post_job *job, const balance_delt
 				first[side] = j;
 		}
 	}
-	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(d[from].account_id), erp__v_text(d[from].currency),
+	erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_int(d[from].account_no), erp__v_text(d[from].currency),
 		          erp__v_text(d[from].date) };
 	erp_storage_rows *rows;
 	int rc = erp__db_query(&rows, tx,
 	                       "SELECT debit, credit FROM {financial.balances} "
-	                       "WHERE tenant_id = $1 AND account_id = $2 AND currency = $3 AND date = $4",
+	                       "WHERE tenant_id = $1 AND account_no = $2 AND currency = $3 AND date = $4",
 	                       p, 4);
 	if (rc != ERP_OK)
 		return rc;
@@ -543,6 +548,7 @@ static int write_balances(erp__db_batch *batch, erp__tx *tx, post_job *job, int6
 		const erp__ledger_entry *e = &job->entries[i];
 		for (size_t k = 0; k < e->line_count; k++) {
 			memcpy(d[n].account_id, e->lines[k].account_id, sizeof d[n].account_id);
+			d[n].account_no = e->lines[k].account_no;
 			memcpy(d[n].currency, e->lines[k].currency, 4);
 			memcpy(d[n].date, e->date, 11);
 			d[n].debit = e->lines[k].debit;
@@ -571,11 +577,11 @@ static int write_balances(erp__db_batch *batch, erp__tx *tx, post_job *job, int6
 			debit += d[k].debit;
 			credit += d[k].credit;
 		}
-		erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_text(d[i].account_id), erp__v_text(d[i].currency),
+		erp_value p[] = { erp__v_text(job->ctx->tenant_id), erp__v_int(d[i].account_no), erp__v_text(d[i].currency),
 		                  erp__v_text(d[i].date), erp__v_int(debit), erp__v_int(credit) };
 		rc = erp__db_batch_add(batch,
-		                       "INSERT INTO {financial.balances} AS b (tenant_id, account_id, currency, date, debit, credit) "
-		                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_id, currency, date) "
+		                       "INSERT INTO {financial.balances} AS b (tenant_id, account_no, currency, date, debit, credit) "
+		                       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, account_no, currency, date) "
 		                       "DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit",
 		                       p, 6);
 		i = j;
@@ -601,12 +607,12 @@ static int write_entry(erp__db_batch *batch, const char *tenant, const erp__ledg
 		const erp__ledger_line *l = &e->lines[k];
 		erp_value q[] = {
 			erp__v_text(tenant), erp__v_int(l->line_no), erp__v_int(e->seq), erp__v_text(e->date),
-			erp__v_text(l->account_id), erp__v_text(l->currency), erp__v_int(l->debit), erp__v_int(l->credit),
+			erp__v_int(l->account_no), erp__v_text(l->currency), erp__v_int(l->debit), erp__v_int(l->credit),
 			erp__v_text(l->partner_id[0] ? l->partner_id : NULL),
 			erp__v_text(l->analytic_account_id[0] ? l->analytic_account_id : NULL), erp__v_text(l->memo),
 		};
 		rc = erp__db_batch_add(batch,
-		                       "INSERT INTO {financial.entry_lines} (tenant_id, line_no, seq, date, account_id, currency, "
+		                       "INSERT INTO {financial.entry_lines} (tenant_id, line_no, seq, date, account_no, currency, "
 		                       "debit, credit, partner_id, analytic_account_id, memo) "
 		                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
 		                       q, 11);
@@ -646,6 +652,28 @@ static int state_lock(erp__tx *tx, const erp_ctx *ctx, int64_t *seq, char hash[E
 			return rc;
 	}
 	return erp__error(ERP_ERROR, "financial.ledger_state", NULL, "the ledger state row could not be created");
+}
+
+/* Numbers the job's accounts first posted to (under the chain lock) and gives every line its account's number. */
+static int number_accounts(erp__tx *tx, post_job *job)
+{
+	const char **ids = calloc(job->naccounts + 1, sizeof *ids);
+	int64_t **nos = calloc(job->naccounts + 1, sizeof *nos);
+	int rc = ids && nos ? ERP_OK : erp__oom();
+	for (size_t i = 0; rc == ERP_OK && i < job->naccounts; i++) {
+		ids[i] = job->accounts[i].id;
+		nos[i] = &job->accounts[i].no;
+	}
+	if (rc == ERP_OK)
+		rc = erp__ledger_accounts_number(tx, job->ctx->tenant_id, ids, nos, job->naccounts);
+	free(ids);
+	free(nos);
+	for (size_t i = 0; rc == ERP_OK && i < job->n; i++) {
+		erp__ledger_entry *e = &job->entries[i];
+		for (size_t k = 0; !job->replay[i] && k < e->line_count; k++)
+			e->lines[k].account_no = account_find(job, e->lines[k].account_id)->no;
+	}
+	return rc;
 }
 
 static void entries_free(post_job *job)
@@ -717,6 +745,8 @@ static int post_body(erp__tx *tx, void *payload)
 	erp__db_batch_init(&batch, tx);
 	if (rc == ERP_OK)
 		rc = state_lock(tx, job->ctx, &seq, head, lock_date, &posted_total);
+	if (rc == ERP_OK)
+		rc = number_accounts(tx, job);
 	erp__now_timestamp(now);
 	for (size_t i = 0; rc == ERP_OK && i < job->n; i++) {
 		if (job->replay[i])
@@ -875,10 +905,10 @@ static int reverse_body(erp__tx *tx, void *payload)
 		return erp__error(ERP_ENOTFOUND, "financial.entry", "entry_id", "no journal entry with id %s", job->entry_id);
 	if (reversed)
 		return erp__error(ERP_EEXISTS, "financial.entry", "entry_id", "entry %s is already reversed", job->entry_id);
-	rc = erp__db_query(&rows, tx, "SELECT account_id, currency, debit, credit, partner_id, analytic_account_id, memo "
-	                              "FROM {financial.entry_lines} WHERE tenant_id = $1 "
-	                              "AND seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = $1 AND id = $2) "
-	                              "ORDER BY line_no", p, 2);
+	rc = erp__db_query(&rows, tx, "SELECT la.account_id, l.currency, l.debit, l.credit, l.partner_id, l.analytic_account_id, "
+	                              "l.memo FROM {financial.entry_lines} l" ERP__LEDGER_ACCOUNT_JOIN("l") " WHERE l.tenant_id = $1 "
+	                              "AND l.seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = $1 AND id = $2) "
+	                              "ORDER BY l.line_no", p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	size_t n = 0, cap = 0;

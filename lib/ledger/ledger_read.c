@@ -12,6 +12,7 @@
 #include "util/error.h"
 #include "util/cursor.h"
 #include "util/json_out.h"
+#include "ledger_accounts.h"
 #include "ledger_internal.h"
 
 #include <sodium.h>
@@ -99,10 +100,11 @@ static int get_body(erp__tx *tx, void *payload)
 		return rc;
 	if (rc == 0)
 		return erp__error(ERP_ENOTFOUND, ENTITY, "id", "no journal entry with id %s", job->id);
-	rc = erp__db_query(&rows, tx, "SELECT line_no, account_id, currency, debit, credit, partner_id, analytic_account_id, memo "
-	                              "FROM {financial.entry_lines} WHERE tenant_id = $1 "
-	                              "AND seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = $1 AND id = $2) "
-	                              "ORDER BY line_no", p, 2);
+	rc = erp__db_query(&rows, tx, "SELECT l.line_no, la.account_id, l.currency, l.debit, l.credit, l.partner_id, "
+	                              "l.analytic_account_id, l.memo FROM {financial.entry_lines} l" ERP__LEDGER_ACCOUNT_JOIN("l")
+	                              " WHERE l.tenant_id = $1 "
+	                              "AND l.seq = (SELECT seq FROM {financial.entries} WHERE tenant_id = $1 AND id = $2) "
+	                              "ORDER BY l.line_no", p, 2);
 	if (rc != ERP_OK)
 		return rc;
 	/* Read the lines first: formatting amounts may need its own queries. */
@@ -349,15 +351,19 @@ static int balance_body(erp__tx *tx, void *payload)
 	if (rc != ERP_OK)
 		return rc;
 	erp__where w = ERP__WHERE_INIT;
-	erp__strbuf_puts(&w.sql, "SELECT b.account_id, b.currency, b.debit, b.credit, a.\"code\", a.\"name\" "
-	                         "FROM {financial.balances} b JOIN {financial.accounts} a ON a.tenant_id = b.tenant_id AND a.id = b.account_id");
+	int64_t account_no = 0;
+	if (job->account && (rc = erp__ledger_account_no(tx, tenant, job->account, &account_no)) != ERP_OK)
+		return rc;
+	erp__strbuf_puts(&w.sql, "SELECT la.account_id, b.currency, b.debit, b.credit, a.\"code\", a.\"name\" "
+	                         "FROM {financial.balances} b" ERP__LEDGER_ACCOUNT_JOIN("b")
+	                         " JOIN {financial.accounts} a ON a.tenant_id = la.tenant_id AND a.id = la.account_id");
 	erp__where_and(&w, "b.tenant_id = ?", erp__v_text(tenant));
 	if (job->account)
-		erp__where_and(&w, "b.account_id = ?", erp__v_text(job->account));
+		erp__where_and(&w, "b.account_no = ?", erp__v_int(account_no)); /* 0: never posted to, no rows */
 	if (job->as_of)
 		erp__where_and(&w, "b.date <= ?", erp__v_text(job->as_of));
 	/* Days are added up here, in 128 bits, not by the database (whose sums of int64 may overflow). */
-	erp__strbuf_puts(&w.sql, " ORDER BY a.\"code\", b.account_id, b.currency");
+	erp__strbuf_puts(&w.sql, " ORDER BY a.\"code\", la.account_id, b.currency");
 	erp_storage_rows *rows;
 	rc = erp__where_query(&rows, tx, &w);
 	erp__where_free(&w);
@@ -556,7 +562,10 @@ static int gl_body(erp__tx *tx, void *payload)
 	const char *tenant = job->ctx->tenant_id;
 	erp__strbuf *sb = &job->out;
 	erp__strbuf_clear(sb);
+	int64_t account_no = 0;
 	int rc = check_account(tx, tenant, job->account);
+	if (rc == ERP_OK)
+		rc = erp__ledger_account_no(tx, tenant, job->account, &account_no);
 	if (rc != ERP_OK)
 		return rc;
 	runnings bal = { NULL, 0, 0 };
@@ -576,19 +585,19 @@ static int gl_body(erp__tx *tx, void *payload)
 	 */
 	const char *before = job->cursor ? json_string_value(json_array_get(job->cursor, 0)) : job->from;
 	if (before) {
-		erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(before) };
+		erp_value p[] = { erp__v_text(tenant), erp__v_int(account_no), erp__v_text(before) };
 		rc = gl_add_sums(&bal, tx,
 		                 "SELECT currency, debit, credit FROM {financial.balances} "
-		                 "WHERE tenant_id = $1 AND account_id = $2 AND date < $3 ORDER BY currency",
+		                 "WHERE tenant_id = $1 AND account_no = $2 AND date < $3 ORDER BY currency",
 		                 p, 3);
 	}
 	if (rc == ERP_OK && job->cursor) {
-		erp_value p[] = { erp__v_text(tenant), erp__v_text(job->account), erp__v_text(before),
+		erp_value p[] = { erp__v_text(tenant), erp__v_int(account_no), erp__v_text(before),
 			          erp__v_int(json_integer_value(json_array_get(job->cursor, 1))),
 			          erp__v_int(json_integer_value(json_array_get(job->cursor, 2))) };
 		rc = gl_add_sums(&bal, tx,
 		                 "SELECT currency, sum(debit), sum(credit) FROM {financial.entry_lines} "
-		                 "WHERE tenant_id = $1 AND account_id = $2 AND date = $3 "
+		                 "WHERE tenant_id = $1 AND account_no = $2 AND date = $3 "
 		                 "AND (seq < $4 OR (seq = $4 AND line_no <= $5)) GROUP BY currency ORDER BY currency",
 		                 p, 5);
 	}
@@ -603,7 +612,7 @@ static int gl_body(erp__tx *tx, void *payload)
 	erp__strbuf_puts(&w.sql, "SELECT e.id, l.seq, l.date, l.line_no, l.currency, l.debit, l.credit, l.memo, e.reference "
 	                         "FROM {financial.entry_lines} l JOIN {financial.entries} e ON e.tenant_id = l.tenant_id AND e.seq = l.seq");
 	erp__where_and(&w, "l.tenant_id = ?", erp__v_text(tenant));
-	erp__where_and(&w, "l.account_id = ?", erp__v_text(job->account));
+	erp__where_and(&w, "l.account_no = ?", erp__v_int(account_no));
 	if (job->from)
 		erp__where_and(&w, "l.date >= ?", erp__v_text(job->from));
 	if (job->to)

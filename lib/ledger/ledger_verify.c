@@ -4,6 +4,7 @@
 #include "core/db.h"
 #include "util/array.h"
 #include "util/error.h"
+#include "ledger_accounts.h"
 #include "ledger_internal.h"
 
 #include <stdio.h>
@@ -81,10 +82,11 @@ static int chain_body(erp__tx *tx, void *payload)
 	job->entries = 0;
 	int rc = erp__db_query(&rows, tx,
 	                       "SELECT e.id, e.seq, e.journal_id, e.date, e.reference, e.memo, e.idempotency_key, e.reversal_of, "
-	                       "e.prev_hash, e.hash, e.created_at, e.created_by, l.line_no, l.account_id, l.currency, l.debit, "
+	                       "e.prev_hash, e.hash, e.created_at, e.created_by, l.line_no, la.account_id, l.currency, l.debit, "
 	                       "l.credit, l.partner_id, l.analytic_account_id, l.memo "
 	                       "FROM {financial.entries} e JOIN {financial.entry_lines} l ON l.tenant_id = e.tenant_id AND l.seq = e.seq "
-	                       "WHERE e.tenant_id = $1 ORDER BY e.seq, l.line_no",
+	                       /* LEFT: a line whose number names no account fails its entry's hash */
+	                       "LEFT" ERP__LEDGER_ACCOUNT_JOIN("l") " WHERE e.tenant_id = $1 ORDER BY e.seq, l.line_no",
 	                       p, 1);
 	if (rc != ERP_OK)
 		return rc;
@@ -189,14 +191,16 @@ static int balances_body(erp__tx *tx, void *payload)
 	erp_value p[] = { erp__v_text(job->tenant) };
 	/* Both ways: every day's lines have their balance row, and every balance row its lines. */
 	static const char *const checks[] = {
-		"SELECT l.account_id, l.currency, l.date, l.d, l.c, b.debit, b.credit FROM "
-		"(SELECT account_id, currency, date, sum(debit) AS d, sum(credit) AS c FROM {financial.entry_lines} "
-		" WHERE tenant_id = $1 GROUP BY account_id, currency, date) l "
-		"LEFT JOIN {financial.balances} b ON b.tenant_id = $1 AND b.account_id = l.account_id AND b.currency = l.currency "
-		"AND b.date = l.date WHERE b.account_id IS NULL OR b.debit <> l.d OR b.credit <> l.c LIMIT 1",
-		"SELECT b.account_id, b.currency, b.date, 0, 0, b.debit, b.credit FROM {financial.balances} b "
+		"SELECT la.account_id, l.currency, l.date, l.d, l.c, b.debit, b.credit FROM "
+		"(SELECT account_no, currency, date, sum(debit) AS d, sum(credit) AS c FROM {financial.entry_lines} "
+		" WHERE tenant_id = $1 GROUP BY account_no, currency, date) l "
+		"LEFT JOIN {financial.balances} b ON b.tenant_id = $1 AND b.account_no = l.account_no AND b.currency = l.currency "
+		"AND b.date = l.date LEFT JOIN {financial.ledger_accounts} la ON la.tenant_id = $1 AND la.account_no = l.account_no "
+		"WHERE b.account_no IS NULL OR b.debit <> l.d OR b.credit <> l.c LIMIT 1",
+		"SELECT la.account_id, b.currency, b.date, 0, 0, b.debit, b.credit FROM {financial.balances} b"
+		" LEFT" ERP__LEDGER_ACCOUNT_JOIN("b") " "
 		"WHERE b.tenant_id = $1 AND (b.debit <> 0 OR b.credit <> 0) AND NOT EXISTS (SELECT 1 FROM {financial.entry_lines} l "
-		"WHERE l.tenant_id = $1 AND l.account_id = b.account_id AND l.currency = b.currency AND l.date = b.date) LIMIT 1",
+		"WHERE l.tenant_id = $1 AND l.account_no = b.account_no AND l.currency = b.currency AND l.date = b.date) LIMIT 1",
 	};
 	for (size_t c = 0; c < 2; c++) {
 		erp_storage_rows *rows;

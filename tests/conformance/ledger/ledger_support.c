@@ -276,6 +276,7 @@ lt_state lt_state_of(lt_books *b)
 	s.entries = erp_test_count(b->store, b->tenant, "{financial.entries}");
 	s.lines = erp_test_count(b->store, b->tenant, "{financial.entry_lines}");
 	s.balances = erp_test_count(b->store, b->tenant, "{financial.balances}");
+	s.numbered = erp_test_count(b->store, b->tenant, "{financial.ledger_accounts}");
 	/* Quotient and remainder sums: any change shows, and neither sum overflows 64 bits. */
 	s.balance_debit = tenant_scalar(b, "coalesce(sum(debit / 1000000007), 0) * 1000003 + coalesce(sum(debit % 1000000007), 0)",
 	                                "{financial.balances}");
@@ -302,13 +303,14 @@ void lt_assert_unchanged_at(lt_books *b, lt_state *before, const char *file, int
 	lt_state after = lt_state_of(b);
 	char msg[1800] = "";
 	if (after.entries != before->entries || after.lines != before->lines || after.balances != before->balances ||
-	    after.balance_debit != before->balance_debit || after.balance_credit != before->balance_credit ||
+	    after.numbered != before->numbered || after.balance_debit != before->balance_debit || after.balance_credit != before->balance_credit ||
 	    after.last_seq != before->last_seq)
 		snprintf(msg, sizeof msg,
 		         "something was written: entries %lld -> %lld, lines %lld -> %lld, balance rows %lld -> %lld, "
-		         "balance debits %lld -> %lld, credits %lld -> %lld, last seq %lld -> %lld",
+		         "accounts numbered %lld -> %lld, balance debits %lld -> %lld, credits %lld -> %lld, last seq %lld -> %lld",
 		         (long long)before->entries, (long long)after.entries, (long long)before->lines, (long long)after.lines,
-		         (long long)before->balances, (long long)after.balances, (long long)before->balance_debit,
+		         (long long)before->balances, (long long)after.balances, (long long)before->numbered,
+		         (long long)after.numbered, (long long)before->balance_debit,
 		         (long long)after.balance_debit, (long long)before->balance_credit, (long long)after.balance_credit,
 		         (long long)before->last_seq, (long long)after.last_seq);
 	else if (strcmp(after.trial, before->trial) != 0)

@@ -77,9 +77,9 @@ typedef struct {
 } lt_amounts;
 lt_amounts lt_balance(lt_books *b, const char *account, const char *currency, const char *as_of, int exponent);
 
-/** What a refused call must leave alone: ledger rows, balance sums, chain head and the trial balance. */
+/** What a refused call must leave alone: ledger rows, accounts numbered, balance sums, chain head and the trial balance. */
 typedef struct {
-	int64_t entries, lines, balances, balance_debit, balance_credit, last_seq;
+	int64_t entries, lines, balances, numbered, balance_debit, balance_credit, last_seq;
 	char *trial;
 } lt_state;
 

@@ -66,11 +66,13 @@ static void assert_statements_refused(posted *p, erp_conformance_fixture *f, boo
 		"UPDATE {financial.entries} SET date = '2024-03-02' WHERE tenant_id = 'TENANT'",
 		"DELETE FROM {financial.entries} WHERE tenant_id = 'TENANT' AND seq = 1",
 		"UPDATE {financial.entry_lines} SET debit = debit + 1 WHERE tenant_id = 'TENANT' AND debit > 0",
-		"UPDATE {financial.entry_lines} SET account_id = account_id WHERE tenant_id = 'TENANT'",
+		"UPDATE {financial.entry_lines} SET account_no = account_no WHERE tenant_id = 'TENANT'",
 		"DELETE FROM {financial.entry_lines} WHERE tenant_id = 'TENANT'",
 		"UPDATE {financial.balances} SET debit = debit - 1 WHERE tenant_id = 'TENANT' AND debit > 0",
 		"UPDATE {financial.balances} SET credit = 0 WHERE tenant_id = 'TENANT' AND credit > 0",
 		"DELETE FROM {financial.balances} WHERE tenant_id = 'TENANT'",
+		"UPDATE {financial.ledger_accounts} SET account_no = account_no + 100 WHERE tenant_id = 'TENANT'",
+		"DELETE FROM {financial.ledger_accounts} WHERE tenant_id = 'TENANT'",
 	};
 	for (size_t i = 0; i < sizeof templates / sizeof templates[0]; i++) {
 		lt_state before = lt_state_of(&p->b);

@@ -418,4 +418,54 @@ void test_ledger__batch_json_posts_all_or_none_naming_the_entry(void **state)
 	lt_books_close(&b);
 }
 
+/* The number of `account` in the ledger of `b`'s tenant, 0 when it has none. */
+static int64_t account_no(lt_books *b, const char *account)
+{
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "SELECT coalesce(max(account_no), 0) FROM {financial.ledger_accounts} WHERE tenant_id = '%s' "
+	         "AND account_id = '%s'",
+	         b->tenant, account);
+	return erp_test_scalar(b->store, b->tenant, sql);
+}
+
+void test_ledger__accounts_are_numbered_per_tenant_when_first_posted_to(void **state)
+{
+	erp_conformance_fixture *f = *state;
+	lt_books b, other;
+	lt_books_open(&b, f->store);
+	lt_books_open(&other, f->store);
+	char a[37], c[37], d[37], x[37], y[37], id[37];
+	lt_account(a, &b, "1000", NULL, true);
+	lt_account(c, &b, "2000", NULL, true);
+	lt_account(d, &b, "3000", NULL, true);
+	lt_account(x, &other, "1000", NULL, true);
+	lt_account(y, &other, "2000", NULL, true);
+	assert_int_equal(account_no(&b, a), 0);
+	/* A batch refused after the chain lock (its second entry in a closed period) numbers nothing. */
+	assert_erp_ok(erp_ledger_set_lock_date(b.admin, "2024-01-31"));
+	erp_ledger_line l1[2] = { lt_dr(c, 500), lt_cr(a, 500) }, l2[2] = { lt_dr(d, 100), lt_cr(a, 100) };
+	erp_ledger_entry batch[2] = { lt_entry(&b, "2024-02-01", l1, 2), lt_entry(&b, "2024-01-15", l2, 2) };
+	lt_state before = lt_state_of(&b);
+	erp_buf ids = ERP_BUF_INIT;
+	assert_erp_error(erp_ledger_post_batch(&ids, b.rw, batch, 2), ERP_ELOCKED, "entries[1].date");
+	assert_lt_unchanged(&b, &before);
+	assert_int_equal(account_no(&b, c), 0);
+	/* Numbered in the order the batch first meets them, from 1 in each tenant. */
+	lt_post2(&b, id, "2024-02-01", c, a, 500);
+	lt_post2(&b, id, "2024-02-02", d, a, 100);
+	lt_post2(&other, id, "2024-02-01", y, x, 700);
+	assert_int_equal(account_no(&b, a) + account_no(&b, c), 3);
+	assert_int_equal(account_no(&b, d), 3);
+	assert_int_equal(account_no(&other, x) + account_no(&other, y), 3);
+	/* The reports speak of the accounts by id, each tenant its own. */
+	assert_int_equal(lt_balance(&b, a, "USD", NULL, 2).balance, -600);
+	assert_int_equal(lt_balance(&other, x, "USD", NULL, 2).balance, -700);
+	erp_buf out = ERP_BUF_INIT;
+	assert_erp_error(erp_ledger_account_balance(&out, b.ro, x, NULL), ERP_ENOTFOUND, NULL);
+	assert_erp_ok(erp_store_verify(NULL, f->store));
+	lt_books_close(&other);
+	lt_books_close(&b);
+}
+
 ERP_CONFORMANCE_GROUP(190, erp_conformance_fresh_setup, erp_conformance_fresh_teardown);

@@ -242,8 +242,9 @@ static int64_t lines_sum(world *w, const char *column, int account, int cur)
 {
 	char sql[400];
 	snprintf(sql, sizeof sql,
-	         "SELECT coalesce(sum(%s), 0) FROM {financial.entry_lines} WHERE tenant_id = '%s' AND account_id = '%s' "
-	         "AND currency = '%s'",
+	         "SELECT coalesce(sum(%s), 0) FROM {financial.entry_lines} l JOIN {financial.ledger_accounts} a "
+	         "ON a.tenant_id = l.tenant_id AND a.account_no = l.account_no WHERE l.tenant_id = '%s' "
+	         "AND a.account_id = '%s' AND l.currency = '%s'",
 	         column, w->b.tenant, w->ids[account], currency_code[cur]);
 	return erp_test_scalar(w->b.store, w->b.tenant, sql);
 }

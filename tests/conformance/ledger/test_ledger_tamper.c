@@ -234,11 +234,12 @@ void test_ledger__verify_sees_a_tampered_balance_row(void **state)
 	chain ch;
 	chain_open(&ch, f->store);
 	/* Growing a balance passes the triggers: only verification can catch it. */
-	char sql[300];
+	char sql[500];
 	snprintf(sql, sizeof sql,
-	         "UPDATE {financial.balances} SET credit = credit + 1 WHERE tenant_id = '%s' AND account_id = '%s' AND "
+	         "UPDATE {financial.balances} SET credit = credit + 1 WHERE tenant_id = '%s' AND account_no = "
+	         "(SELECT account_no FROM {financial.ledger_accounts} WHERE tenant_id = '%s' AND account_id = '%s') AND "
 	         "date = '2024-01-12'",
-	         ch.b.tenant, ch.a);
+	         ch.b.tenant, ch.b.tenant, ch.a);
 	assert_erp_ok(erp_test_exec(f->store, ch.b.tenant, sql));
 	char *detail = verify_fails(f->store);
 	assert_contains(detail, ch.a);
@@ -254,8 +255,9 @@ void test_ledger__verify_sees_a_balance_row_without_lines(void **state)
 	chain_open(&ch, f->store);
 	char sql[400];
 	snprintf(sql, sizeof sql,
-	         "INSERT INTO {financial.balances} (tenant_id, account_id, currency, date, debit, credit) "
-	         "VALUES ('%s', '%s', 'USD', '2024-06-30', 500, 0)",
+	         "INSERT INTO {financial.balances} (tenant_id, account_no, currency, date, debit, credit) "
+	         "SELECT tenant_id, account_no, 'USD', '2024-06-30', 500, 0 FROM {financial.ledger_accounts} "
+	         "WHERE tenant_id = '%s' AND account_id = '%s'",
 	         ch.b.tenant, ch.d);
 	assert_erp_ok(erp_test_exec(f->store, ch.b.tenant, sql));
 	assert_int_equal(lt_balance(&ch.b, ch.d, "USD", NULL, 2).balance, 500 + 300 - 200 - 50);
